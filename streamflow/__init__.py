@@ -1,0 +1,1 @@
+"""streamflow: Python MapReduce jobs on Hadoop, chained into dependable pipelines."""
