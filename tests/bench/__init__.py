@@ -1,0 +1,1 @@
+"""Benchmarks behind ``scripts/bench``; not collected by pytest (no ``test_`` names)."""
