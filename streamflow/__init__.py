@@ -1,1 +1,43 @@
-"""streamflow: Python MapReduce jobs on Hadoop, chained into dependable pipelines."""
+"""streamflow: Python MapReduce jobs on Hadoop, chained into dependable pipelines.
+
+The public API is imported lazily, so that ``streamflow.mr``'s task-side modules, which
+run on cluster nodes with the standard library only, can be imported without it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "Task": "streamflow.task",
+    "ExternalTask": "streamflow.task",
+    "WrapperTask": "streamflow.task",
+    "Parameter": "streamflow.parameter",
+    "IntParameter": "streamflow.parameter",
+    "FloatParameter": "streamflow.parameter",
+    "BoolParameter": "streamflow.parameter",
+    "ChoiceParameter": "streamflow.parameter",
+    "DateParameter": "streamflow.parameter",
+    "MonthParameter": "streamflow.parameter",
+    "DateIntervalParameter": "streamflow.parameter",
+    "DateInterval": "streamflow.parameter",
+    "LocalTarget": "streamflow.target",
+    "HdfsTarget": "streamflow.target",
+    "StreamflowError": "streamflow.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'streamflow' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,17 @@
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "streamflow.parameter",
+    "streamflow.task",
+    "streamflow.target",
+    "streamflow.fs.base",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_hold(name):
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0
