@@ -22,8 +22,11 @@ def main() -> int:
     )
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
-    parser.add_argument("areas", nargs="*", choices=[[], *areas], help="areas to run")
+    parser.add_argument("areas", nargs="*", help=f"areas to run: {', '.join(areas)} (default all)")
     args = parser.parse_args()
+    unknown = sorted(set(args.areas) - set(areas))
+    if unknown:
+        parser.error(f"no benchmark area {unknown[0]!r}; the areas are: {', '.join(areas)}")
     rows: list[Row] = []
     for area in args.areas or areas:
         print(f"running {area} ...", file=sys.stderr, flush=True)
