@@ -1,0 +1,82 @@
+"""What a backend is asked to load: plain data, so backends never look at task classes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+MARKER_TABLE = "streamflow_markers"
+
+# Where a column definition's constraints start: "INT NOT NULL" declares the type "INT".
+_CONSTRAINT = re.compile(
+    r"\s+(NOT\s+NULL|NULL|PRIMARY|UNIQUE|DEFAULT|CHECK|REFERENCES|COLLATE|GENERATED|CONSTRAINT)\b.*",
+    re.I | re.S,
+)
+
+
+@dataclass(frozen=True)
+class TsvFile:
+    """A tab-separated input file: ``name`` for messages, ``open()`` gives its bytes."""
+
+    name: str
+    open: Callable[[], BinaryIO]
+
+
+@dataclass(frozen=True)
+class LoadSpec:
+    """One load: rows into ``table`` plus the marker row for ``task_id``, in one transaction.
+
+    ``source`` is a TsvFile or an iterable of row sequences. ``task_column``, when set, is an
+    extra TEXT column filled with ``task_id``. ``replace_where`` (column -> value, ANDed; an
+    empty mapping means every row) selects the rows deleted before loading; None loads only.
+    ``post_load(connection)`` runs in the same transaction after the rows are in.
+    """
+
+    table: str
+    columns: tuple[tuple[str, str], ...]
+    task_id: str
+    source: TsvFile | Iterable[Sequence[object]]
+    owner: str = ""
+    task_column: str | None = None
+    replace_where: Mapping[str, object] | None = None
+    post_load: Callable[[Any], None] | None = field(default=None, repr=False)
+
+    @property
+    def all_columns(self) -> tuple[tuple[str, str], ...]:
+        """The declared columns, plus the task column when there is one."""
+        if self.task_column:
+            return (*self.columns, (self.task_column, "TEXT"))
+        return self.columns
+
+    @property
+    def source_name(self) -> str:
+        """How messages name where the rows come from."""
+        if isinstance(self.source, TsvFile):
+            return self.source.name
+        return f"rows() of {self.owner or self.task_id}"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """How a load ended: rows inserted, rows deleted first, or skipped (marker already there)."""
+
+    rows: int
+    deleted: int = 0
+    skipped: bool = False
+
+
+def type_name(declared: str) -> str:
+    """The type part of a column declaration, without constraints: "int not null" -> "int"."""
+    return _CONSTRAINT.sub("", declared.strip())
+
+
+def table_parts(table: str) -> tuple[str, ...]:
+    """A table name split into schema and table at the first dot: "s.t" -> ("s", "t")."""
+    return tuple(table.split(".", 1))
+
+
+def describe_columns(columns: Sequence[tuple[str, str]]) -> str:
+    """Columns as a message shows them: (artist text, streams integer)."""
+    return "(" + ", ".join(f"{name} {kind}" for name, kind in columns) + ")"
