@@ -91,8 +91,9 @@ class PostgresServer:
         try:
             with conn.cursor() as cur:
                 cur.execute(
-                    sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE template0 STRATEGY file_copy")
-                    .format(sql.Identifier(name), sql.Identifier(owner))
+                    sql.SQL(
+                        "CREATE DATABASE {} OWNER {} TEMPLATE template0 STRATEGY file_copy"
+                    ).format(sql.Identifier(name), sql.Identifier(owner))
                 )
         finally:
             conn.close()

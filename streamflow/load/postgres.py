@@ -16,7 +16,6 @@ from streamflow.load.spec import (
     MARKER_TABLE,
     LoadResult,
     LoadSpec,
-    TsvFile,
     describe_columns,
     table_parts,
     type_name,
@@ -265,14 +264,17 @@ def _copy(cur, spec: LoadSpec) -> int:
     )
     suffix = encode_value(spec.task_id) if spec.task_column else ""
     ncols = len(spec.columns)
-    if isinstance(spec.source, TsvFile):
-        with spec.source.open() as file:
-            stream = _Guarded(TsvCopyStream(file, spec.source.name, ncols, suffix))
-            _run_copy(cur, statement, stream, spec)
-    else:
-        stream = _Guarded(RowsCopyStream(spec.source, spec.source_name, ncols, suffix))
-        _run_copy(cur, statement, stream, spec)
-    return cur.rowcount
+    total = 0
+    for file in spec.files:
+        with file.open() as stream:
+            reader = _Guarded(TsvCopyStream(stream, file.name, ncols, suffix))
+            _run_copy(cur, statement, reader, file.name, spec)
+        total += cur.rowcount
+    if spec.rows is not None:
+        reader = _Guarded(RowsCopyStream(spec.rows, spec.source_name, ncols, suffix))
+        _run_copy(cur, statement, reader, "", spec)
+        total += cur.rowcount
+    return total
 
 
 class _Guarded:
@@ -290,27 +292,29 @@ class _Guarded:
             raise
 
 
-def _run_copy(cur, statement: sql.Composed, stream: _Guarded, spec: LoadSpec) -> None:
+def _run_copy(cur, statement: sql.Composed, reader: _Guarded, file: str, spec: LoadSpec) -> None:
     try:
-        cur.copy_expert(statement, stream, size=CHUNK_BYTES)
+        cur.copy_expert(statement, reader, size=CHUNK_BYTES)
     except psycopg2.Error as exc:
-        if stream.error is not None:
-            raise stream.error from None
+        if reader.error is not None:
+            raise reader.error from None
         if isinstance(exc, (psycopg2.DataError, psycopg2.IntegrityError)):
-            raise _copy_error(spec, exc) from None
+            raise _copy_error(spec, file, exc) from None
         raise
 
 
-def _copy_error(spec: LoadSpec, exc: psycopg2.Error) -> DatabaseError:
+def _copy_error(spec: LoadSpec, file: str, exc: psycopg2.Error) -> DatabaseError:
+    # One COPY line per input line or row, so PostgreSQL's line number is the input's.
     diag = exc.diag
+    context = diag.context or ""
     message = diag.message_primary or str(exc).strip()
-    match = re.search(r"line (\d+)", diag.context or "")
-    where = f"{spec.source_name}, line {match.group(1)}" if match else spec.source_name
-    if not isinstance(spec.source, TsvFile) and match:
-        where = f"{spec.source_name}, row {match.group(1)}"
-    column = re.search(r"column (\S+?):", diag.context or "")
+    line = re.search(r"line (\d+)", context)
+    where = file or spec.source_name
+    if line:
+        where += f", line {line.group(1)}" if file else f", row {line.group(1)}"
+    column = re.search(r"column (\S+?):", context)
     detail = f" (column {column.group(1)})" if column else ""
     return DatabaseError(
-        f"{where}: PostgreSQL rejected the value{detail}: {message}; nothing was loaded",
+        f"{where}: PostgreSQL rejected a value{detail}: {message}; nothing was loaded",
         hint=f"fix the input, or change the column types of {spec.table} to accept it",
     )

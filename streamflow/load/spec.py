@@ -28,7 +28,8 @@ class TsvFile:
 class LoadSpec:
     """One load: rows into ``table`` plus the marker row for ``task_id``, in one transaction.
 
-    ``source`` is a TsvFile or an iterable of row sequences. ``task_column``, when set, is an
+    The rows are the lines of ``files`` (in order), or else ``rows``, an iterable of value
+    sequences. ``task_column``, when set, is an
     extra TEXT column filled with ``task_id``. ``replace_where`` (column -> value, ANDed; an
     empty mapping means every row) selects the rows deleted before loading; None loads only.
     ``post_load(connection)`` runs in the same transaction after the rows are in.
@@ -37,7 +38,8 @@ class LoadSpec:
     table: str
     columns: tuple[tuple[str, str], ...]
     task_id: str
-    source: TsvFile | Iterable[Sequence[object]]
+    files: tuple[TsvFile, ...] = ()
+    rows: Iterable[Sequence[object]] | None = field(default=None, repr=False)
     owner: str = ""
     task_column: str | None = None
     replace_where: Mapping[str, object] | None = None
@@ -53,9 +55,11 @@ class LoadSpec:
     @property
     def source_name(self) -> str:
         """How messages name where the rows come from."""
-        if isinstance(self.source, TsvFile):
-            return self.source.name
-        return f"rows() of {self.owner or self.task_id}"
+        if self.rows is not None:
+            return f"rows() of {self.owner or self.task_id}"
+        if len(self.files) == 1:
+            return self.files[0].name
+        return f"{len(self.files)} files ({self.files[0].name}, ...)" if self.files else "no files"
 
 
 @dataclass(frozen=True)
