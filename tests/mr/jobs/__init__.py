@@ -1,0 +1,1 @@
+"""Small fixture jobs for the MapReduce tests."""
