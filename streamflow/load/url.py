@@ -15,7 +15,8 @@ MASK = "***"
 
 # Anything that looks like a password in free text: "user:secret@" in a URL's authority,
 # and password=... as a query or keyword/value parameter.
-_AUTHORITY_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^/\s]*(?=@)", re.I)
+# Greedy up to the last "@": an unencoded "@" or "/" in a password must not leak its tail.
+_AUTHORITY_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)\S*(?=@)", re.I)
 _PASSWORD_PARAM = re.compile(r"(?P<head>\bpassword\s*=\s*)('[^']*'|[^&\s]*)", re.I)
 
 
@@ -71,8 +72,10 @@ def parse_database_url(url: str) -> DatabaseUrl:
         return _parse_sqlite(url, redacted)
     if scheme in POSTGRES_SCHEMES:
         return _parse_postgres(url, scheme, redacted)
+    # Without a scheme we cannot tell where a password would be: do not echo the text.
+    shown = f"database URL {redacted!r}" if scheme else "a database URL without a scheme"
     raise ConfigError(
-        f"unsupported database URL {redacted!r}: expected postgresql://user@host:port/dbname "
+        f"unsupported {shown}: expected postgresql://user@host:port/dbname "
         "or sqlite:///path/to/file.sqlite3",
         hint="fix --db-url, STREAMFLOW_DB_URL or [db] url in the config file",
     )

@@ -31,9 +31,11 @@ class Database:
         conn = self.connect()
         try:
             cur = conn.cursor()
-            cur.execute(
-                statement.replace("?", "%s") if self.kind == "postgresql" else statement, params
-            )
+            if self.kind == "postgresql":
+                # psycopg2 reads % as a placeholder only when given parameters.
+                cur.execute(statement.replace("?", "%s"), params or None)
+            else:
+                cur.execute(statement, params)
             return [tuple(row) for row in cur.fetchall()]
         finally:
             conn.close()

@@ -1,0 +1,129 @@
+"""A load killed with SIGKILL in the middle of copying leaves the table as it was."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tests.load.tasks import LoadPlays, bind
+
+ROOT = Path(__file__).resolve().parents[2]
+DEADLINE_SECONDS = 30
+
+
+def open_fifo_for_writing(path: Path, child: subprocess.Popen) -> int:
+    """Open the writing end once the child has opened the reading end (without hanging)."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while True:
+        try:
+            return os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # ENXIO: no reader yet
+            assert child.poll() is None, f"loader exited early with {child.returncode}"
+            assert time.monotonic() < deadline, "loader never opened its input"
+            time.sleep(0.01)
+
+
+def feed(fd: int, data: bytes) -> None:
+    """Write all of ``data``; returns once the reader has taken all but a pipe buffer of it."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    view = memoryview(data)
+    while view:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, "loader stopped reading its input"
+        _, writable, _ = select.select([], [fd], [], remaining)
+        if writable:
+            view = view[os.write(fd, view) :]
+
+
+def wait_until(condition, what: str) -> None:
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting until {what}"
+        time.sleep(0.02)
+
+
+def load_in_progress(db) -> bool:
+    """Seen from outside the loader: a COPY running, or SQLite's rollback journal in use."""
+    if db.kind == "postgresql":
+        return bool(
+            db.query(
+                "SELECT 1 FROM pg_stat_activity WHERE application_name = 'streamflow' "
+                "AND state = 'active' AND query LIKE 'COPY%'"
+            )
+        )
+    return Path(db.url.removeprefix("sqlite:///") + "-journal").exists()
+
+
+def tsv_lines(start: int, stop: int) -> bytes:
+    return "".join(f"artist {i}\t{i}\n" for i in range(start, stop)).encode()
+
+
+def test_kill_9_mid_copy_leaves_table_as_it_was_and_rerun_loads_once(db, tmp_path):
+    earlier_file = tmp_path / "earlier.tsv"
+    earlier_file.write_text("Earlier\t1\n")
+    bind(LoadPlays(path=str(earlier_file)), db.url).run()
+    before = db.rows("plays")
+    markers_before = db.markers()
+
+    # The loader reads a named pipe, so it is provably mid-COPY while we hold the rest back.
+    source = tmp_path / "plays.tsv"
+    os.mkfifo(source)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.load.tasks", db.url, str(source)], cwd=tmp_path, env=env
+    )
+    try:
+        fd = open_fifo_for_writing(source, child)
+        try:
+            feed(fd, tsv_lines(0, 150_000))  # several read chunks: COPY is under way
+            wait_until(lambda: load_in_progress(db), "the load is in progress")
+            assert child.poll() is None
+            child.send_signal(signal.SIGKILL)
+            assert child.wait(timeout=DEADLINE_SECONDS) == -signal.SIGKILL
+        finally:
+            os.close(fd)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+    assert db.rows("plays") == before
+    assert db.markers() == markers_before
+    task = bind(LoadPlays(path=str(source)), db.url)
+    assert not task.complete()
+
+    source.unlink()
+    source.write_bytes(tsv_lines(0, 200_000))
+    task.run()
+    task.run()
+    assert task.complete()
+    assert db.query("SELECT count(*), count(DISTINCT artist) FROM plays") == [(200_001, 200_001)]
+    assert sorted(db.markers()) == sorted([*markers_before, (task.task_id, "plays")])
+
+
+def test_concurrent_runs_of_one_task_load_it_once(db, tmp_path):
+    path = tmp_path / "plays.tsv"
+    path.write_bytes(tsv_lines(0, 20_000))
+    tasks = [bind(LoadPlays(path=str(path)), db.url) for _ in range(3)]
+    errors: list[BaseException] = []
+
+    def run(task) -> None:
+        try:
+            task.run()
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(task,)) for task in tasks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=DEADLINE_SECONDS)
+    assert errors == []
+    assert db.query("SELECT count(*) FROM plays") == [(20_000,)]
+    assert len(db.markers()) == 1
