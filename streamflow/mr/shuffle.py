@@ -319,3 +319,48 @@ def sort_into_partitions(
             out.writelines(heapq.merge(*files))
         for path in paths:
             os.unlink(path)
+
+
+def _main(argv: list[str] | None = None) -> None:
+    """``partition`` stdin into sorted part files, or ``merge`` sorted files to stdout.
+
+    The local runner's map and reduce tasks use these between the harness processes.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m streamflow.mr.shuffle")
+    commands = parser.add_subparsers(dest="command", required=True)
+    part = commands.add_parser("partition", help="hash-partition and sort stdin")
+    part.add_argument("--partitions", type=int, required=True)
+    part.add_argument("--memory-mb", type=float, default=100.0)
+    part.add_argument("--tmp-dir", default=None)
+    part.add_argument("directory", help="where part-NNNNN files are written")
+    merge = commands.add_parser("merge", help="merge sorted files to stdout")
+    merge.add_argument("files", nargs="*")
+    args = parser.parse_args(argv)
+    if args.command == "partition":
+        from streamflow.mr.harness import read_line_batches
+
+        os.makedirs(args.directory, exist_ok=True)
+        with contextlib.ExitStack() as stack:
+            outputs = [
+                stack.enter_context(open(os.path.join(args.directory, f"part-{n:05d}"), "wb"))
+                for n in range(args.partitions)
+            ]
+            lines = itertools.chain.from_iterable(read_line_batches(sys.stdin.buffer))
+            sort_into_partitions(
+                lines,
+                outputs,
+                memory_bytes=int(args.memory_mb * 1024 * 1024),
+                tmp_dir=args.tmp_dir,
+            )
+    else:
+        with contextlib.ExitStack() as stack:
+            files = [stack.enter_context(open(path, "rb", _RUN_BUFFER)) for path in args.files]
+            out = sys.stdout.buffer
+            out.writelines(heapq.merge(*files))
+            out.flush()
+
+
+if __name__ == "__main__":
+    _main()
