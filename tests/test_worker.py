@@ -1,0 +1,147 @@
+"""The worker loop with every executor: the same behaviour serially, on threads, on processes."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from streamflow.config import Config, load_config
+from streamflow.console import Console
+from streamflow.graph import build_graph
+from streamflow.worker import make_executor, run, run_graph
+from tests.tasks import graphs as g
+
+EXECUTORS = [("serial", 1), ("threads", 2), ("processes", 2)]
+
+
+def config_for(workers: int) -> Config:
+    return load_config(env={}, overrides={"core.workers": workers})
+
+
+@pytest.fixture(params=EXECUTORS, ids=[name for name, _ in EXECUTORS])
+def execute(request):
+    kind, workers = request.param
+
+    def go(*roots):
+        config = config_for(workers)
+        graph = build_graph(list(roots), config)
+        executor = make_executor(kind, workers, graph)
+        try:
+            return run_graph(graph, executor, console=Console(level="ERROR"))
+        finally:
+            executor.close()
+
+    return go
+
+
+def test_diamond_runs_the_shared_task_once(tmp_path, execute):
+    summary = execute(g.Diamond(root=str(tmp_path)))
+    assert sorted(g.runs(str(tmp_path))) == ["Base", "Diamond", "Left", "Right"]
+    assert summary.exit_code == 0
+    assert len(summary.ran) == 4
+    assert (tmp_path / "Diamond.txt").read_text() == "done\n"
+
+
+def test_requirements_run_before_their_dependants(tmp_path, execute):
+    execute(g.Diamond(root=str(tmp_path)))
+    order = g.runs(str(tmp_path))
+    assert order[0] == "Base" and order[-1] == "Diamond"
+
+
+def test_failure_in_one_branch_does_not_stop_the_other(tmp_path, execute):
+    summary = execute(g.Branches(root=str(tmp_path)))
+    assert (tmp_path / "Left.txt").exists()
+    assert (tmp_path / "Base.txt").exists()
+    assert not (tmp_path / "NeedsBoom.txt").exists()
+    failed = [summary.graph.nodes[t].task.task_family for t in summary.failed]
+    blocked = sorted(summary.graph.nodes[t].task.task_family for t in summary.blocked)
+    assert failed == ["Boom"]
+    assert blocked == ["Branches", "NeedsBoom", "NeedsNeedsBoom"]
+    assert "RuntimeError: boom" in next(iter(summary.failed.values()))
+    assert summary.exit_code == 1
+    assert g.runs(str(tmp_path)).count("Boom") == 1  # ran once, not retried
+
+
+def test_run_that_leaves_its_output_missing_is_a_failure(tmp_path, execute):
+    summary = execute(g.ForgetsOutput(root=str(tmp_path)))
+    [error] = summary.failed.values()
+    assert "run() finished but complete() is still false" in error
+    assert str(tmp_path / "ForgetsOutput.txt") in error
+    assert summary.ran == []
+    assert summary.exit_code == 1
+
+
+def test_task_without_outputs_fails_after_running(tmp_path, execute):
+    summary = execute(g.NoOutput(root=str(tmp_path)))
+    assert g.runs(str(tmp_path)) == ["NoOutput"]
+    [error] = summary.failed.values()
+    assert "has no output()" in error
+
+
+def test_missing_external_input_fails_naming_path_and_task(tmp_path, execute):
+    summary = execute(g.UsesInput(root=str(tmp_path)))
+    [error] = summary.failed.values()
+    assert str(tmp_path / "input.txt") in error and "RawInput" in error
+    assert list(summary.blocked) == [g.UsesInput(root=str(tmp_path)).task_id]
+    assert g.runs(str(tmp_path)) == []
+    assert summary.exit_code == 1
+
+
+def test_external_input_present_lets_dependant_run(tmp_path, execute):
+    (tmp_path / "input.txt").write_text("abc\n")
+    summary = execute(g.UsesInput(root=str(tmp_path)))
+    assert summary.exit_code == 0
+    assert (tmp_path / "UsesInput.txt").read_text() == "ABC\n"
+    assert summary.already_complete == [g.RawInput(root=str(tmp_path)).task_id]
+
+
+def test_exception_mid_write_leaves_no_output(tmp_path, execute):
+    summary = execute(g.RaisesMidWrite(root=str(tmp_path)))
+    assert "failed half way through writing" in next(iter(summary.failed.values()))
+    assert os.listdir(tmp_path) == []  # neither the output nor a temporary file
+
+
+def test_second_run_does_nothing_and_says_so(tmp_path, execute):
+    execute(g.Diamond(root=str(tmp_path)))
+    summary = execute(g.Diamond(root=str(tmp_path)))
+    assert summary.ran == [] and summary.exit_code == 0
+    assert summary.text() == "Nothing to do: task was already complete."
+    assert len(g.runs(str(tmp_path))) == 4
+
+
+def test_many_independent_tasks_all_run_once(tmp_path, execute):
+    summary = execute(g.Many(root=str(tmp_path), n=300))
+    assert len(summary.ran) == 301
+    assert sorted(os.listdir(tmp_path)) == sorted(f"leaf-{i}.txt" for i in range(300))
+
+
+def test_summary_counts_every_kind_of_ending(tmp_path, execute):
+    (tmp_path / "Left.txt").write_text("done\n")
+    summary = execute(g.Branches(root=str(tmp_path)))
+    first = summary.text().splitlines()[0]
+    assert first == (
+        "Summary of 5 tasks: 1 already complete, 0 ran, 1 failed, 3 blocked by a failure."
+    )
+
+
+def test_killed_worker_process_fails_its_task_and_others_go_on(tmp_path):
+    config = config_for(2)
+    roots = [g.Dies(root=str(tmp_path)), g.Many(root=str(tmp_path), n=20)]
+    summary = run(roots, config, Console(level="ERROR"))
+    [(task_id, error)] = summary.failed.items()
+    assert summary.graph.nodes[task_id].task.task_family == "Dies"
+    assert "killed by signal 9" in error
+    assert all((tmp_path / f"leaf-{i}.txt").exists() for i in range(20))
+
+
+def test_run_uses_processes_for_more_than_one_worker(tmp_path):
+    class RecordsPid(g.Writes):
+        def run(self):
+            g.record_run(self.root, str(os.getpid()))
+            super().run()
+
+    roots = [RecordsPid(root=str(tmp_path), name=f"t{i}") for i in range(4)]
+    run(roots, config_for(2), Console(level="ERROR"))
+    pids = {int(line) for line in g.runs(str(tmp_path)) if line.isdigit()}
+    assert pids and os.getpid() not in pids
