@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 
 from streamflow.errors import DatabaseError, TaskDefinitionError
+from streamflow.load import copytext
 from tests.load.tasks import (
     LoadPlays,
     LoadPlaysIndexed,
@@ -243,3 +246,21 @@ def test_two_inputs_without_rows_override_is_a_definition_error(db, tmp_path):
 
     with pytest.raises(TaskDefinitionError, match="one input file"):
         bind(TwoInputs(path=write_tsv(tmp_path / "p.tsv", PLAYS)), db.url).run()
+
+
+def test_memory_stays_flat_whatever_the_file_size(db, tmp_path, monkeypatch):
+    # With a small read chunk, a file 20 times its size shows whether memory follows the file.
+    monkeypatch.setattr(copytext, "CHUNK_BYTES", 64 * 1024)
+    path = tmp_path / "big.tsv"
+    path.write_text("".join(f"artist number {i}\t{i}\n" for i in range(60_000)))
+    size = path.stat().st_size
+    task = bind(LoadPlays(path=str(path)), db.url)
+    assert not task.complete()  # imports and first connection happen before measuring
+    tracemalloc.start()
+    try:
+        task.run()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert db.query("SELECT count(*) FROM plays") == [(60_000,)]
+    assert peak < size / 4, f"peak {peak} bytes while loading a {size}-byte file"
