@@ -156,7 +156,7 @@ class UsesInput(Writes):
 class SlowWrite(Writes):
     """Writes half its output, says so in ``<root>/started``, then waits to be killed."""
 
-    seconds = IntParameter(default=60)
+    seconds = IntParameter(default=60, significant=False, description="how long to wait")
 
     def run(self):
         with self.output().open("w") as out:

@@ -1,0 +1,311 @@
+"""The `streamflow` command, in-process through click's runner and as the installed script."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from streamflow.cli import cli
+from tests.tasks import graphs as g
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = str(Path(sys.executable).with_name("streamflow"))
+TIMESTAMPED = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) ")
+
+
+@pytest.fixture
+def invoke(tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)
+    runner = CliRunner()
+
+    def go(*args: str):
+        locks = ["--lock-pid-dir", str(tmp_path / "locks")] if args[0] == "run" else []
+        return runner.invoke(cli, [*args, *locks])
+
+    return go
+
+
+def streamflow(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen(
+        [SCRIPT, *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
+
+
+def test_run_passes_every_kind_of_parameter(tmp_path, invoke):
+    result = invoke(
+        "run",
+        "tests.tasks.graphs:Shout",
+        "--root",
+        str(tmp_path),
+        "--times",
+        "3",
+        "--loud",
+        "--word",
+        "hey",
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "shout.txt").read_text() == "HEY HEY HEY\n"
+
+
+def test_task_help_lists_its_parameters_with_their_help(invoke):
+    result = CliRunner().invoke(cli, ["run", "tests.tasks.graphs:Shout", "--help"])
+    assert result.exit_code == 0
+    for text in (
+        "--times",
+        "how many times to write the word",
+        "--loud / --no-loud",
+        "--root",
+        "--workers",
+        "--dry-run",
+        "--no-lock",
+        "--db-url",
+    ):
+        assert text in result.output
+
+
+def test_top_level_help_lists_commands_and_exit_codes():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "run" in result.output and "graph" in result.output
+    assert "3  another run of the same command holds the lock" in result.output
+
+
+def test_second_run_does_nothing_and_says_so(tmp_path, invoke):
+    assert invoke("run", "tests.tasks.graphs:Diamond", "--root", str(tmp_path)).exit_code == 0
+    again = invoke("run", "tests.tasks.graphs:Diamond", "--root", str(tmp_path))
+    assert again.exit_code == 0
+    assert "Nothing to do" in again.output
+    assert len(g.runs(str(tmp_path))) == 4
+
+
+def test_failed_task_exits_1_with_its_traceback_in_the_summary(tmp_path, invoke):
+    result = invoke("run", "tests.tasks.graphs:Branches", "--root", str(tmp_path))
+    assert result.exit_code == 1
+    assert "1 failed, 3 blocked by a failure" in result.output
+    assert "RuntimeError: boom: this task always fails" in result.output
+    assert 'graphs.py", line' in result.output
+
+
+def test_bad_parameter_value_exits_2_naming_parameter_and_value(tmp_path, invoke):
+    result = invoke("run", "tests.tasks.graphs:Shout", "--root", str(tmp_path), "--times", "lots")
+    assert result.exit_code == 2
+    assert "'lots'" in result.output and "'times'" in result.output
+    assert not (tmp_path / "shout.txt").exists()
+
+
+def test_missing_required_parameter_exits_2(invoke):
+    result = invoke("run", "tests.tasks.graphs:Shout")
+    assert result.exit_code == 2
+    assert "--root" in result.output
+
+
+def test_unknown_module_exits_2_with_a_hint(invoke):
+    result = invoke("run", "no_such_module:Task")
+    assert result.exit_code == 2
+    assert "cannot import module 'no_such_module'" in result.output
+
+
+def test_name_that_is_not_a_task_exits_2(invoke):
+    result = invoke("run", "tests.tasks.graphs:record_run")
+    assert result.exit_code == 2
+    assert "not a Task class" in result.output
+
+
+def test_bad_config_file_exits_2_naming_the_key(tmp_path, invoke):
+    config = tmp_path / "bad.toml"
+    config.write_text("[core]\nwokers = 2\n")
+    result = invoke(
+        "run", "tests.tasks.graphs:Diamond", "--root", str(tmp_path), "--config", str(config)
+    )
+    assert result.exit_code == 2
+    assert "'wokers'" in result.output and str(config) in result.output
+
+
+def test_dry_run_lists_what_would_run_and_runs_nothing(tmp_path, invoke):
+    (tmp_path / "Base.txt").write_text("done\n")
+    result = invoke("run", "tests.tasks.graphs:Diamond", "--root", str(tmp_path), "--dry-run")
+    assert result.exit_code == 0
+    assert "Would run 3 task(s)" in result.output
+    lines = result.output.splitlines()
+    assert any(line.strip().startswith("Left(") for line in lines)
+    assert not any(line.strip().startswith("Base(") for line in lines)
+    assert sorted(os.listdir(tmp_path)) == ["Base.txt"]
+
+
+def test_graph_prints_the_tree_with_states_and_runs_nothing(tmp_path, invoke):
+    (tmp_path / "Left.txt").write_text("done\n")
+    result = invoke("graph", "tests.tasks.graphs:Branches", "--root", str(tmp_path))
+    assert result.exit_code == 0
+    assert re.search(r"Left\(.*\) \(complete\)", result.output)
+    assert re.search(r"`-- Boom\(.*\) \(to run\)", result.output)
+    assert "1 complete, 4 to run, 0 missing" in result.output
+    assert g.runs(str(tmp_path)) == []
+
+
+def test_graph_marks_missing_external_input(tmp_path, invoke):
+    result = invoke("graph", "tests.tasks.graphs:UsesInput", "--root", str(tmp_path))
+    assert "missing" in result.output and str(tmp_path / "input.txt") in result.output
+
+
+def test_workers_option_runs_everything(tmp_path, invoke):
+    out = tmp_path / "out"
+    result = invoke(
+        "run", "tests.tasks.graphs:Many", "--root", str(out), "--n", "40", "--workers", "2"
+    )
+    assert result.exit_code == 0, result.output
+    assert len(os.listdir(out)) == 40
+
+
+def test_zero_workers_is_a_usage_error(tmp_path, invoke):
+    result = invoke("run", "tests.tasks.graphs:Many", "--root", str(tmp_path), "--workers", "0")
+    assert result.exit_code == 2
+
+
+def test_database_password_is_never_printed(tmp_path, invoke):
+    result = invoke(
+        "run",
+        "tests.tasks.graphs:Diamond",
+        "--root",
+        str(tmp_path),
+        "--db-url",
+        "postgresql://etl:hunter2@db.example.com/warehouse",
+        "--log-level",
+        "debug",
+    )
+    assert result.exit_code == 0
+    assert "hunter2" not in result.output
+    assert "postgresql://etl:***@db.example.com/warehouse" in result.output
+
+
+def test_installed_script_runs_and_logs_plain_lines_without_a_terminal(tmp_path):
+    log_file = tmp_path / "run.log"
+    process = streamflow(
+        "run",
+        "tests.tasks.graphs:Diamond",
+        "--root",
+        str(tmp_path / "out"),
+        "--lock-pid-dir",
+        str(tmp_path),
+        "--log-file",
+        str(log_file),
+    )
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "4 ran" in out
+    lines = err.splitlines()
+    assert lines and all(TIMESTAMPED.match(line) for line in lines), err
+    assert "\x1b[" not in err + out  # no colour codes or cursor movement
+    logged = log_file.read_text()
+    assert "ran Base(" in logged and "4 ran" in logged
+
+
+def test_terminal_gets_rich_output(tmp_path):
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [
+            SCRIPT,
+            "run",
+            "tests.tasks.graphs:Diamond",
+            "--root",
+            str(tmp_path / "out"),
+            "--lock-pid-dir",
+            str(tmp_path),
+        ],
+        cwd=REPO,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "TERM": "xterm", "COLUMNS": "200"},
+    )
+    os.close(follower)
+    output = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    assert process.wait(timeout=30) == 0
+    assert b"\x1b[" in output  # rich styles the terminal output
+    assert b"4/4" in output  # the progress bar's count
+
+
+def test_two_runs_racing_for_the_lock_one_runs_one_exits_3(tmp_path):
+    args = (
+        "run",
+        "tests.tasks.graphs:SlowWrite",
+        "--root",
+        str(tmp_path / "out"),
+        "--seconds",
+        "3",
+        "--lock-pid-dir",
+        str(tmp_path / "locks"),
+    )
+    first, second = streamflow(*args), streamflow(*args)
+    results = sorted(
+        [(p.wait(timeout=60), p.stderr.read()) for p in (first, second)], key=lambda r: r[0]
+    )
+    assert [code for code, _ in results] == [0, 3]
+    loser_err = results[1][1]
+    assert "another run of this command is in progress" in loser_err
+    assert re.search(rf"process ({first.pid}|{second.pid}) holds", loser_err)
+
+
+def test_no_lock_lets_overlapping_runs_start(tmp_path):
+    args = (
+        "run",
+        "tests.tasks.graphs:SlowWrite",
+        "--root",
+        str(tmp_path / "out"),
+        "--seconds",
+        "2",
+        "--lock-pid-dir",
+        str(tmp_path / "locks"),
+        "--no-lock",
+    )
+    codes = [p.wait(timeout=60) for p in (streamflow(*args), streamflow(*args))]
+    assert codes == [0, 0]
+
+
+def test_sigkill_during_run_leaves_no_output_and_rerun_completes(tmp_path):
+    out = tmp_path / "out"
+    args = (
+        "run",
+        "tests.tasks.graphs:SlowWrite",
+        "--root",
+        str(out),
+        "--lock-pid-dir",
+        str(tmp_path / "locks"),
+    )
+    process = streamflow(*args, "--seconds", "60")
+    deadline = time.monotonic() + 30
+    while not (out / "started").exists():
+        assert time.monotonic() < deadline and process.poll() is None, "task never started"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert not (out / "SlowWrite.txt").exists()
+    rerun = streamflow(*args, "--seconds", "0")
+    _, stderr = rerun.communicate(timeout=60)
+    assert rerun.returncode == 0, stderr  # the dead run's lock is gone with it
+    assert (out / "SlowWrite.txt").read_text() == "half of the data\nthe rest\n"
