@@ -156,10 +156,11 @@ def toposort(deps: Mapping[str, Sequence[str]], name: Callable[[str], str] = str
 
     >>> toposort({"report": ["counts"], "counts": ["logs"], "logs": []})
     ['logs', 'counts', 'report']
-    >>> toposort({"a": ["b"], "b": ["a"]})
-    Traceback (most recent call last):
-    ...
-    streamflow.errors.TaskDefinitionError: dependency cycle: a -> b -> a
+    >>> try:
+    ...     toposort({"a": ["b"], "b": ["a"]})
+    ... except TaskDefinitionError as error:
+    ...     print(error.message)
+    dependency cycle: a -> b -> a
     """
     remaining = {key: len(set(values)) for key, values in deps.items()}
     dependants: dict[str, list[str]] = {key: [] for key in deps}

@@ -10,18 +10,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import multiprocessing
 import os
 import signal
-import socket
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from multiprocessing.connection import wait as wait_connections
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from streamflow.config import Config
 from streamflow.console import Console
@@ -31,6 +26,13 @@ from streamflow.fs.local import LOCAL, strip_file_scheme
 from streamflow.graph import COMPLETE, MISSING, Graph, Node, build_graph, outputs_exist
 from streamflow.scheduler import BLOCKED, DONE, FAILED, PENDING, RUNNING, LocalScheduler, Scheduler
 from streamflow.task import Task, WrapperTask, flatten, uses_output_completeness
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.connection import Connection
+
+# multiprocessing and concurrent.futures are imported by the executors that need them: a run
+# with nothing to do, or with one worker, should not pay for them at start-up.
 
 # A batch should take about this long: long enough to make a pipe round trip negligible for
 # trivial tasks, short enough that slow tasks are still handed out one at a time.
@@ -92,6 +94,8 @@ class ThreadExecutor:
     """Runs batches on threads: for tasks that mostly wait (on Hadoop, on a database)."""
 
     def __init__(self, run_one: RunOne, size: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         self.size = size
         self._run_one = run_one
         self._pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="streamflow")
@@ -101,6 +105,8 @@ class ThreadExecutor:
         self._running.add(self._pool.submit(lambda: [self._run_one(t) for t in batch]))
 
     def results(self) -> list[list[Outcome]]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
         finished, self._running = wait(self._running, return_when=FIRST_COMPLETED)
         return [future.result() for future in finished]
 
@@ -123,6 +129,8 @@ class ProcessExecutor:
     """
 
     def __init__(self, run_one: RunOne, size: int, is_complete: Callable[[str], bool]) -> None:
+        import multiprocessing
+
         self.size = size
         self._run_one = run_one
         self._is_complete = is_complete
@@ -146,6 +154,8 @@ class ProcessExecutor:
         child.conn.send(batch)
 
     def results(self) -> list[list[Outcome]]:
+        from multiprocessing.connection import wait as wait_connections
+
         busy = {child.conn: child for child in self._children if child.batch}
         finished = []
         for conn in wait_connections(list(busy)):
@@ -375,7 +385,7 @@ def run_graph(
 def _loop(
     scheduler: Scheduler, executor: Executor, console: Console, summary: RunSummary, total: int
 ) -> None:
-    worker_id = f"{socket.gethostname()}:{os.getpid()}"
+    worker_id = f"{os.uname().nodename}:{os.getpid()}"
     seconds_per_task = 0.0  # a running average, to size batches
     in_flight = 0
     with console.progress(total) as progress:
