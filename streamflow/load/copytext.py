@@ -7,7 +7,7 @@ value. Both keep memory flat: at most one chunk is held at a time.
 
 from __future__ import annotations
 
-import datetime
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import BinaryIO
@@ -21,6 +21,9 @@ NULL = "\\N"
 _NOT_TAB_OR_NEWLINE = bytes(b for b in range(256) if b not in (9, 10))
 _SPECIAL = re.compile(r"[\\\t\n\r]")
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# Text that str() gives for values it renders wrongly (None, bytes), and specials to escape.
+_SUSPECT = ("None", "b'", 'b"', "<memory at", "\\", "\r")
+BATCH_ROWS = 4096
 
 
 def field_count_error(source: str, line_number: int, found: int, expected: int) -> DatabaseError:
@@ -87,25 +90,23 @@ class TsvCopyStream:
 
 
 def encode_value(value: object) -> str:
-    """One value in COPY text format: None is \\N; specials are backslash-escaped."""
+    """One value in COPY text format: None is \\N, bytes are bytea hex, anything else is
+    ``str(value)`` with backslash, tab, newline and carriage return escaped."""
     if value is None:
         return NULL
-    if isinstance(value, str):
-        return value.translate(_ESCAPES) if _SPECIAL.search(value) else value
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (int, float)):
-        return repr(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return "\\\\x" + bytes(value).hex()  # bytea hex input, backslash escaped for COPY
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    text = str(value)
+        return "\\\\x" + bytes(value).hex()  # bytea hex input, its backslash escaped
+    text = value if isinstance(value, str) else str(value)
     return text.translate(_ESCAPES) if _SPECIAL.search(text) else text
 
 
 class RowsCopyStream:
-    """Reads Python rows (sequences of ``ncols`` values) as COPY text."""
+    """Reads Python rows (sequences of ``ncols`` values) as COPY text.
+
+    A batch of rows is first rendered with plain ``str()``; only when that text shows
+    something needing care (a special character, a wrong field count, what may be a None or
+    bytes) is the batch encoded value by value. Both give the same text for plain values.
+    """
 
     def __init__(
         self, rows: Iterable[Sequence[object]], source: str, ncols: int, suffix: str = ""
@@ -117,17 +118,27 @@ class RowsCopyStream:
         self.rows = 0
 
     def read(self, size: int = -1) -> bytes:
-        """The next rows, about CHUNK_BYTES of encoded text; b"" at the end."""
-        lines: list[str] = []
-        length = 0
-        ncols, end, encode = self._ncols, self._end, encode_value
-        for row in self._rows:
-            self.rows += 1
-            if len(row) != ncols:
-                raise row_length_error(self._source, self.rows, len(row), ncols)
-            line = "\t".join([encode(v) for v in row]) + end
-            lines.append(line)
-            length += len(line)
-            if length >= CHUNK_BYTES:
-                break
-        return "".join(lines).encode()
+        """The next batch of rows as encoded text; b"" at the end."""
+        batch = list(itertools.islice(self._rows, BATCH_ROWS))
+        if not batch:
+            return b""
+        n = len(batch)
+        text = "\n".join(["\t".join(map(str, row)) for row in batch]) + "\n"
+        if (
+            any(suspect in text for suspect in _SUSPECT)
+            or text.count("\t") != n * (self._ncols - 1)
+            or text.count("\n") != n
+        ):
+            text = self._encode(batch)
+        elif self._end != "\n":
+            text = text.replace("\n", self._end)
+        self.rows += n
+        return text.encode()
+
+    def _encode(self, batch: list[Sequence[object]]) -> str:
+        lines = []
+        for offset, row in enumerate(batch, self.rows + 1):
+            if len(row) != self._ncols:
+                raise row_length_error(self._source, offset, len(row), self._ncols)
+            lines.append("\t".join([encode_value(v) for v in row]) + self._end)
+        return "".join(lines)

@@ -207,10 +207,8 @@ def _checked_rows(
 
 
 def _value(value: object) -> object:
-    # sqlite3 stores these natively; anything else (dates, decimals) is stored as its text,
-    # like PostgreSQL's COPY text format would render it.
+    # sqlite3 stores these natively; anything else (dates, decimals) is stored as str(value),
+    # the text the PostgreSQL backend sends through COPY.
     if value is None or isinstance(value, (int, float, str, bytes)):
         return value
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
     return str(value)
