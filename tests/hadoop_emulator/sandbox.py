@@ -64,9 +64,11 @@ def make_sandbox(
     hadoop_home = root / "hadoop-3.3.6"
     (hadoop_home / "bin").mkdir(parents=True)
     for name in ("hadoop", "yarn"):
-        # A wrapper naming this interpreter starts faster than ``env python3`` via shims.
+        # Naming this interpreter, without site-packages (-S -E: the emulator is standard
+        # library only), starts several times faster than ``env python3`` through shims.
         wrapper = hadoop_home / "bin" / name
-        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{EMULATOR_DIR / name}" "$@"\n')
+        command = f'exec "{sys.executable}" -S -E "{EMULATOR_DIR / name}" "$@"'
+        wrapper.write_text(f"#!/bin/sh\n{command}\n")
         wrapper.chmod(0o755)
     jar = hadoop_home / STREAMING_JAR
     jar.parent.mkdir(parents=True)

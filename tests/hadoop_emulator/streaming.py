@@ -290,9 +290,10 @@ def _unpack(archive: Path, target: Path) -> None:
 
 def _task_env(job: Job, extra: dict[str, str]) -> dict[str, str]:
     if job.yarn:
-        # Containers start from a clean environment, not the client's.
+        # Containers start from a clean environment, not the client's; Hadoop's own
+        # variables (HADOOP_HOME, HADOOP_CONF_DIR, ...) are set by the NodeManager.
         keep = ("PATH", "LANG", "LC_ALL", "HOME", "USER", "TMPDIR")
-        env = {k: os.environ[k] for k in keep if k in os.environ}
+        env = {k: v for k, v in os.environ.items() if k in keep or k.startswith("HADOOP_")}
     else:
         env = dict(os.environ)
     for key, value in job.conf.items():
