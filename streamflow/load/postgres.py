@@ -157,14 +157,17 @@ def _post_load(conn, url: DatabaseUrl, spec: LoadSpec) -> None:
 
 
 def _ensure_marker_table(conn, url: DatabaseUrl) -> None:
-    # In its own transaction: two first loads racing to create it must not fail each other.
+    # Only when missing (CREATE ... IF NOT EXISTS still needs the CREATE privilege), and in
+    # its own transaction, so that two first loads racing to create it do not fail each other.
     statement = sql.SQL(
         "CREATE TABLE IF NOT EXISTS {} (task_id TEXT NOT NULL, target_table TEXT NOT NULL, "
         "inserted_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (task_id, target_table))"
     ).format(sql.Identifier(MARKER_TABLE))
     try:
         with conn.cursor() as cur:
-            cur.execute(statement)
+            cur.execute("SELECT to_regclass(%s) IS NULL", (MARKER_TABLE,))
+            if cur.fetchone()[0]:
+                cur.execute(statement)
         conn.commit()
     except (psycopg2.errors.UniqueViolation, psycopg2.errors.DuplicateTable):
         conn.rollback()

@@ -147,3 +147,18 @@ def test_schema_qualified_table_is_quoted_per_part(pg, tmp_path):
         ("Abba", 3),
         ("Bach", 12),
     ]
+
+
+def test_role_without_create_privilege_loads_into_existing_tables(pg, tmp_path):
+    bind(LoadPlays(path=write_plays(tmp_path, "Abba\t3\n")), pg.url).run()  # as the admin
+    name = f"inserter_{pg.name}"
+    pg.server.create_role(name, SECRET)
+    pg.execute(
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        f'GRANT SELECT, INSERT ON plays, streamflow_markers TO "{name}"',
+    )
+    other = tmp_path / "other.tsv"
+    other.write_text("Bach\t12\n")
+    bind(LoadPlays(path=str(other)), pg.server.url(pg.name, user=name, password=SECRET)).run()
+    assert pg.rows("plays") == [("Abba", 3), ("Bach", 12)]
+    assert len(pg.markers()) == 2
