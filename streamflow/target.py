@@ -10,10 +10,13 @@ import os
 import posixpath
 import uuid
 from collections.abc import Iterator, Sequence
-from typing import IO, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from streamflow.fs.base import SUCCESS_MARKER, FileSystem
 from streamflow.fs.local import LOCAL
+
+if TYPE_CHECKING:
+    from streamflow.config import Config
 
 
 class FileSystemTarget:
@@ -85,6 +88,28 @@ class LocalTarget(FileSystemTarget):
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         super().__init__(os.fspath(path), LOCAL)
+
+
+class HdfsTarget(FileSystemTarget):
+    """A file or output directory on HDFS, or whatever the cluster's default filesystem is.
+
+    ``path`` is absolute (``hdfs://nn:8020/x``, ``/x``) or relative to ``[hadoop] hdfs_root``
+    (or, when that is empty, to the user's home directory on the cluster).
+    """
+
+    def __init__(
+        self, path: str, config: Config | None = None, fs: FileSystem | None = None
+    ) -> None:
+        from streamflow.fs.hdfs import shared_hdfs_filesystem
+
+        if config is None:
+            from streamflow.config import load_config
+
+            config = load_config()
+        root = config.hadoop.hdfs_root
+        if root and not path.startswith("/") and "://" not in path:
+            path = join(root, path)
+        super().__init__(path, fs or shared_hdfs_filesystem(config.hadoop))
 
 
 def targets_exist(targets: Sequence[FileSystemTarget]) -> list[bool]:
