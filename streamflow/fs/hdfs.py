@@ -7,6 +7,7 @@ command, ``auto`` tries libhdfs and falls back to the command, logging why.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -83,6 +84,18 @@ def hdfs_filesystem(
         return HadoopCliFileSystem(find_hadoop_bin(config, env))
     log.debug("HDFS through libhdfs (pyarrow)")
     return LibhdfsFileSystem(arrow_fs)
+
+
+def shared_hdfs_filesystem(config: HadoopConfig) -> FileSystem:
+    """One client per configuration (and Hadoop installation), shared by every HdfsTarget
+    so that their existence checks batch together and libhdfs connects once."""
+    where = tuple(os.environ.get(name, "") for name in ("HADOOP_HOME", "HADOOP_PREFIX", "PATH"))
+    return _shared(config, where)
+
+
+@functools.lru_cache(maxsize=8)
+def _shared(config: HadoopConfig, where: tuple[str, ...]) -> FileSystem:
+    return hdfs_filesystem(config)
 
 
 def _connect_libhdfs() -> object:
