@@ -28,8 +28,8 @@ Group = tuple[Any, Iterator[Any]]
 Combine = Callable[[Iterator[Group]], Pairs]
 
 # Values of these types survive a JSON round trip unchanged, so the fast path keeps them as
-# objects; anything else is round-tripped at once, so combiners and reducers see what they
-# would see after a real shuffle (lists for tuples, and no aliasing of mutated objects).
+# objects; groups holding anything else are round-tripped when handed out, so combiners and
+# reducers see what they would after a real shuffle (lists for tuples, for instance).
 _JSON_EXACT = frozenset({str, int, float, bool, type(None)})
 _encode = json.JSONEncoder().encode
 _decode = json.JSONDecoder().decode
@@ -89,7 +89,6 @@ class Shuffle:
         if not self._fast:
             self.add_lines(_encode_pairs(self.protocol.write, pairs))
             return
-        exact = _JSON_EXACT
         pairs = iter(pairs)
         while True:
             # Chunks keep the memory check off the per-record path.
@@ -99,8 +98,8 @@ class Shuffle:
             by_object = self._by_object
             by_encoded = self._by_encoded
             for key, value in chunk:
-                if value.__class__ not in exact:
-                    value = _decode(_encode(value))
+                # str and int keys never compare equal to each other, and equal ones encode
+                # the same; any other key (1.0 == 1 == True...) is grouped by its encoding.
                 if key.__class__ is str or key.__class__ is int:
                     by_object[key].append(value)
                 else:
@@ -191,6 +190,8 @@ class Shuffle:
         read = self.protocol.read
         for _raw, key, held in self._memory_groups():
             if self._fast:
+                if not _JSON_EXACT.issuperset(map(type, held)):
+                    held = [_decode(_encode(value)) for value in held]
                 yield key, iter(held)
             else:
                 if self.sort_values:
