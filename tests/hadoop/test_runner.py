@@ -240,3 +240,27 @@ def test_job_make_runner_picks_the_hadoop_runner(sandbox, inputs, monkeypatch):
         assert isinstance(runner, HadoopRunner)
         runner.run()
         assert job.parse_output(runner.cat_output())
+
+
+def test_reference_job_on_cluster_inputs_matches_inline(sandbox, tmp_path):
+    import datetime
+
+    from jobs.streams import write_streams
+    from jobs.streams_per_artist import StreamsPerArtist
+
+    local_days = []
+    for day in (1, 2, 3):
+        date = datetime.date(2012, 6, day)
+        local = tmp_path / f"streams_{date}.tsv"
+        with open(local, "w", encoding="utf-8") as out:
+            write_streams(date, 200, out)
+        remote = sandbox.local(f"/data/streams/streams_{date}.tsv")
+        remote.parent.mkdir(parents=True, exist_ok=True)
+        remote.write_bytes(local.read_bytes())
+        local_days.append(str(local))
+    expected = run_inline(StreamsPerArtist, local_days)
+    remote_days = [f"/data/streams/streams_2012-06-0{day}.tsv" for day in (1, 2, 3)]
+    one_reducer = run_hadoop(StreamsPerArtist, remote_days)
+    assert one_reducer == expected
+    two = run_hadoop(StreamsPerArtist, [*remote_days, "--jobconf", "mapreduce.job.reduces=2"])
+    assert sorted(two.splitlines()) == sorted(expected.splitlines())
