@@ -428,13 +428,19 @@ class HadoopRunner(Runner):
         )
         result = StepResult(argv)
         assert process.stdout is not None
-        for line in process.stdout:
-            line = line.rstrip("\n")
-            result.lines.append(line)
-            progress = _PROGRESS.search(line)
-            if progress:
-                log.info("%s: %s", label, progress.group(0))
-        result.returncode = process.wait()
+        try:
+            for line in process.stdout:
+                line = line.rstrip("\n")
+                result.lines.append(line)
+                progress = _PROGRESS.search(line)
+                if progress:
+                    log.info("%s: %s", label, progress.group(0))
+            result.returncode = process.wait()
+        except BaseException:
+            # Interrupted (Ctrl-C, a signal turned into an exception): stop the client too.
+            process.kill()
+            process.wait()
+            raise
         result.counters = parse_counters(result.lines)
         return result
 
