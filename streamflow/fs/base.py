@@ -56,10 +56,11 @@ class FileSystem(Protocol):
 def group_by_parent(paths: Iterable[str]) -> dict[str, list[int]]:
     """Indexes of ``paths`` grouped by parent directory, for one listing per directory.
 
-    >>> group_by_parent(["/a/x", "/b/y", "/a/z"])
-    {'/a': [0, 2], '/b': [1]}
+    >>> group_by_parent(["/a/x", "/b/y", "/a/z", "/top", "here"])
+    {'/a': [0, 2], '/b': [1], '/': [3], '.': [4]}
     """
     groups: dict[str, list[int]] = defaultdict(list)
     for i, path in enumerate(paths):
-        groups[posixpath.dirname(path.rstrip("/")) or "/"].append(i)
+        parent = posixpath.dirname(path.rstrip("/"))
+        groups[parent or ("/" if path.startswith("/") else ".")].append(i)
     return dict(groups)

@@ -35,3 +35,9 @@ def test_open_output_creates_parents_and_listdir_is_sorted(tmp_path):
     assert LOCAL.listdir(str(tmp_path / "deep" / "er")) == [
         str(tmp_path / "deep" / "er" / n) for n in ("a", "b")
     ]
+
+
+def test_kinds_of_relative_names_look_in_the_current_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "here.tsv").write_text("")
+    assert LOCAL.kinds(["here.tsv", "missing.tsv", "./here.tsv"]) == ["file", None, "file"]
