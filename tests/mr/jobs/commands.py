@@ -1,10 +1,15 @@
 """Command steps: shell mappers, reducers and pre-filters (local and hadoop runners only)."""
 
-from streamflow.mr import MRJob, MRStep
+from streamflow.mr import JSONProtocol, MRJob, MRStep
 
 
 class MapperCommand(MRJob):
-    """awk emits ``"artist"<TAB>1`` lines (JSON); a Python reducer sums them."""
+    """awk emits ``"artist"<TAB>1`` lines (JSON); a Python reducer sums them.
+
+    The reducer is the job's first Python substep, so it reads INPUT_PROTOCOL (as in mrjob).
+    """
+
+    INPUT_PROTOCOL = JSONProtocol
 
     def steps(self):
         return [
