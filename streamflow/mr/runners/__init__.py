@@ -55,9 +55,8 @@ def make_runner(job: Any) -> Runner:
     name = job.options.runner
     cls = runner_class(name)
     options = runner_options(name, job.options)
-    if name in ("inline", "local"):
-        # The job's own stdin, so that "-" inputs work in a sandbox too.
-        options["stdin"] = job.stdin
+    # The job's own stdin, so that "-" inputs work in a sandbox too.
+    options["stdin"] = job.stdin
     if name == "inline":
         options["job_class"] = type(job)
     return cls(job.job_spec(), **options)
