@@ -97,8 +97,10 @@ def build_graph(roots: Sequence[Task], config: Config) -> Graph:
                     nodes[dep.task_id] = Node(dep)
                     next_level.append(dep)
         level = next_level
-    names = {task_id: repr(node.task) for task_id, node in nodes.items()}
-    order = toposort({task_id: node.deps for task_id, node in nodes.items()}, names.__getitem__)
+    order = toposort(
+        {task_id: node.deps for task_id, node in nodes.items()},
+        lambda task_id: repr(nodes[task_id].task),  # only for a cycle's message
+    )
     # Dependencies come first in `order`, so a wrapper's requirements are decided before it.
     wrapper_set = set(wrappers)
     for task_id in order:
