@@ -437,11 +437,18 @@ def _split(work: Sequence[str], parts: int) -> list[list[str]]:
 
 def run(
     roots: Sequence[Task],
-    config: Config,
+    config: Config | None = None,
     console: Console | None = None,
     executor: str = "auto",
 ) -> RunSummary:
-    """Build the graph of ``roots`` and run what is incomplete on ``config.core.workers``."""
+    """Build the graph of ``roots`` and run what is incomplete on ``config.core.workers``.
+
+    Without a ``config``, it is loaded from the config file and environment.
+    """
+    if config is None:
+        from streamflow.config import load_config
+
+        config = load_config()
     graph = build_graph(roots, config)
     if len(graph.ids_in_state(COMPLETE)) == len(graph.order):
         executor = "serial"  # nothing to run: no processes to start

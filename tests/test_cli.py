@@ -309,3 +309,24 @@ def test_sigkill_during_run_leaves_no_output_and_rerun_completes(tmp_path):
     _, stderr = rerun.communicate(timeout=60)
     assert rerun.returncode == 0, stderr  # the dead run's lock is gone with it
     assert (out / "SlowWrite.txt").read_text() == "half of the data\nthe rest\n"
+
+
+def test_a_fixed_task_command_is_one_entry_and_runs_its_after_hook(tmp_path, monkeypatch):
+    from streamflow import cli as cli_module
+
+    monkeypatch.setitem(
+        cli_module.TASK_COMMANDS,
+        "shout",
+        cli_module.TaskCommand(
+            "tests.tasks.graphs:Shout", "Write a word.", after="tests.tasks.graphs:print_output"
+        ),
+    )
+    monkeypatch.chdir(REPO)
+    listing = CliRunner().invoke(cli, ["--help"])
+    assert re.search(r"shout\s+Write a word\.", listing.output)
+    result = CliRunner().invoke(
+        cli,
+        ["shout", "--root", str(tmp_path), "--word", "hi", "--lock-pid-dir", str(tmp_path / "l")],
+    )
+    assert result.exit_code == 0, result.output
+    assert "wrote: hi" in result.output

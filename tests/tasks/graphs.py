@@ -238,3 +238,9 @@ class Dies(Writes):
     def run(self):
         record_run(self.root, "Dies")
         os.kill(os.getpid(), 9)
+
+
+def print_output(task: Task, console) -> None:
+    """An ``after`` hook for a fixed-task command: show what the task wrote."""
+    with task.output().open() as written:
+        console.print(f"wrote: {written.read().strip()}")
