@@ -215,12 +215,12 @@ class MRJob:
         """
         order = self._script_substeps()
         if step_type == "combiner":
-            if (step_num, "mapper") in order:
-                index = order.index((step_num, "mapper"))
-                proto = self.output_protocol() if index == len(order) - 1 else None
-                proto = proto or self.internal_protocol()
-            else:
+            if (step_num, "mapper") not in order:
                 proto = RawValueProtocol()
+            elif order.index((step_num, "mapper")) == len(order) - 1:
+                proto = self.output_protocol()
+            else:
+                proto = self.internal_protocol()
             return proto, proto
         if (step_num, step_type) not in order:
             raise ValueError(f"step {step_num} has no Python {step_type}")
