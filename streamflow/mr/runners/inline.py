@@ -3,6 +3,9 @@
 Each input file is one map task; mapper output is grouped in memory by key (combined when the
 step has a combiner) and handed to the reducer in encoded-key order, spilling sorted runs to
 disk past ``shuffle_memory_mb``. Python steps only: shell-command steps need ``-r local``.
+
+With the default JSON internal protocol, values are not encoded until they are shuffled to
+disk: a mapper must not change an object after yielding it (yield a copy instead).
 """
 
 from __future__ import annotations
