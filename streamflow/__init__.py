@@ -24,6 +24,7 @@ _EXPORTS = {
     "DateInterval": "streamflow.parameter",
     "LocalTarget": "streamflow.target",
     "HdfsTarget": "streamflow.target",
+    "CopyToTable": "streamflow.load.table",
     "StreamflowError": "streamflow.errors",
 }
 
