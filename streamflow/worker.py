@@ -141,8 +141,13 @@ class ProcessExecutor:
 
     def _spawn(self) -> _Child:
         parent_end, child_end = self._context.Pipe()
+        # The child must not hold the parent's ends of any pipe (its own or its siblings'):
+        # then its reads end with EOF as soon as the parent is gone.
+        inherited = [parent_end, *(child.conn for child in self._children)]
         process = self._context.Process(
-            target=_child_loop, args=(child_end, self._run_one), name="streamflow-worker"
+            target=_child_loop,
+            args=(child_end, self._run_one, inherited),
+            name="streamflow-worker",
         )
         process.start()
         child_end.close()
@@ -201,7 +206,9 @@ class ProcessExecutor:
             child.conn.close()
 
 
-def _child_loop(conn: Connection, run_one: RunOne) -> None:
+def _child_loop(conn: Connection, run_one: RunOne, inherited: list[Connection]) -> None:
+    for other in inherited:
+        other.close()
     # Ctrl-C reaches the whole process group; the parent decides what stops, and how.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()

@@ -330,3 +330,69 @@ def test_a_fixed_task_command_is_one_entry_and_runs_its_after_hook(tmp_path, mon
     )
     assert result.exit_code == 0, result.output
     assert "wrote: hi" in result.output
+
+
+def test_lock_held_by_another_process_exits_3_naming_it(tmp_path, invoke):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from streamflow import lock\n"
+            "from tests.tasks.graphs import Diamond\n"
+            "held = lock.acquire(sys.argv[1], [Diamond(root=sys.argv[2]).task_id])\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(60)\n",
+            str(tmp_path / "locks"),
+            str(tmp_path / "out"),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        result = invoke("run", "tests.tasks.graphs:Diamond", "--root", str(tmp_path / "out"))
+        assert result.exit_code == 3
+        assert f"process {holder.pid} holds" in result.output
+        assert not (tmp_path / "out").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_worker_processes_die_with_a_killed_parent(tmp_path):
+    out = tmp_path / "out"
+    process = streamflow(
+        "run",
+        "tests.tasks.graphs:SlowWrite",
+        "--root",
+        str(out),
+        "--workers",
+        "2",
+        "--lock-pid-dir",
+        str(tmp_path / "locks"),
+    )
+    deadline = time.monotonic() + 30
+    while not (out / "started").exists():
+        assert time.monotonic() < deadline and process.poll() is None, "task never started"
+        time.sleep(0.05)
+    time.sleep(0.1)  # the pid is written just after the file appears
+    child = int((out / "started").read_text())
+    assert child != process.pid
+    process.kill()
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while process_alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not process_alive(child), "the worker process outlived its parent"
+    assert not (out / "SlowWrite.txt").exists()
