@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from streamflow.config import LOG_LEVELS, RUNNERS, load_config
-from streamflow.errors import EXIT_USAGE, StreamflowError, TaskDefinitionError, UsageError
+from streamflow.errors import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    StreamflowError,
+    TaskDefinitionError,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     from streamflow.config import Config
@@ -279,6 +285,9 @@ def _guarded(body: Callable[[Config, Console], int], options: dict[str, Any]) ->
     except StreamflowError as error:
         console.error(str(error))
         return error.exit_code
+    except KeyboardInterrupt:
+        console.error("interrupted: running tasks were stopped, and wrote no outputs")
+        return EXIT_FAILED
     finally:
         console.close()
 

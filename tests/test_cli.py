@@ -396,3 +396,31 @@ def test_worker_processes_die_with_a_killed_parent(tmp_path):
         time.sleep(0.05)
     assert not process_alive(child), "the worker process outlived its parent"
     assert not (out / "SlowWrite.txt").exists()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_stops_the_run_writes_nothing_and_exits_1(tmp_path, workers):
+    out = tmp_path / "out"
+    process = streamflow(
+        "run",
+        "tests.tasks.graphs:SlowWrite",
+        "--root",
+        str(out),
+        "--workers",
+        workers,
+        "--lock-pid-dir",
+        str(tmp_path / "locks"),
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while not (out / "started").exists():
+        assert time.monotonic() < deadline and process.poll() is None, "task never started"
+        time.sleep(0.05)
+    time.sleep(0.1)
+    task_pid = int((out / "started").read_text())
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert "interrupted" in err
+    assert not (out / "SlowWrite.txt").exists()
+    assert not process_alive(task_pid)
