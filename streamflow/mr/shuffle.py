@@ -89,23 +89,20 @@ class Shuffle:
         if not self._fast:
             self.add_lines(_encode_pairs(self.protocol.write, pairs))
             return
-        pairs = iter(pairs)
-        while True:
-            # Chunks keep the memory check off the per-record path.
-            chunk = list(itertools.islice(pairs, _CHUNK))
-            if not chunk:
-                return
-            by_object = self._by_object
-            by_encoded = self._by_encoded
-            for key, value in chunk:
-                # str and int keys never compare equal to each other, and equal ones encode
-                # the same; any other key (1.0 == 1 == True...) is grouped by its encoding.
-                if key.__class__ is str or key.__class__ is int:
-                    by_object[key].append(value)
-                else:
-                    by_encoded[_encode(key).encode()].append(value)
-            self._records += len(chunk)
-            self._maybe_spill()
+        # One pass without chunking: callers hand over bounded batches (a read block's
+        # mapper output), so checking the budget once per call is enough.
+        by_object = self._by_object
+        by_encoded = self._by_encoded
+        count = 0
+        for count, (key, value) in enumerate(pairs, 1):  # noqa: B007
+            # str and int keys never compare equal to each other, and equal ones encode
+            # the same; any other key (1.0 == 1 == True...) is grouped by its encoding.
+            if key.__class__ is str or key.__class__ is int:
+                by_object[key].append(value)
+            else:
+                by_encoded[_encode(key).encode()].append(value)
+        self._records += count
+        self._maybe_spill()
 
     def add_lines(self, lines: Iterable[bytes]) -> None:
         """Add encoded lines (no newline), e.g. the output of a command mapper."""
