@@ -123,12 +123,14 @@ class Task:
 
     def input(self) -> Any:
         """The outputs of ``requires()``, in the same shape."""
-        return map_structure(lambda task: task.output(), self.requires())
+        return map_structure(lambda task: self._adopt(task).output(), self.requires())
 
     def deps(self) -> list[Task]:
         """The required tasks as a flat list, checked to be tasks."""
         deps = flatten(self.requires())
         for dep in deps:
+            if isinstance(dep, Task):
+                self._adopt(dep)
             if not isinstance(dep, Task):
                 if hasattr(dep, "exists"):
                     raise TaskDefinitionError(
@@ -154,6 +156,13 @@ class Task:
     @config.setter
     def config(self, value: Config) -> None:
         self._config = value
+
+    def _adopt(self, task: Task) -> Task:
+        # A required task built by requires() runs under the same configuration as this one:
+        # its output() may depend on it (the runner, the data directory).
+        if task._config is None:
+            task._config = self._config
+        return task
 
     @classmethod
     def get_params(cls) -> list[tuple[str, Parameter]]:

@@ -170,3 +170,21 @@ def test_flatten_handles_every_shape():
     assert flatten(None) == []
     assert flatten(1) == [1]
     assert flatten([1, (2, [3]), {"k": 4}]) == [1, 2, 3, 4]
+
+
+def test_required_tasks_share_the_requiring_tasks_config(tmp_path):
+    from streamflow.config import load_config
+
+    class Child(Task):
+        def output(self):
+            return LocalTarget(self.config.core.data_dir)
+
+    class Parent(Task):
+        def requires(self):
+            return {"child": Child()}
+
+    config = load_config(path=None, env={}, overrides={"core.data_dir": str(tmp_path)})
+    parent = Parent()
+    parent.config = config
+    assert parent.input()["child"].path == str(tmp_path)
+    assert parent.deps()[0].config is config
