@@ -303,12 +303,12 @@ def _do_run(
         root = task_cls(**task_values)
         if options.get("dry_run"):
             return _print_plan(build_graph([root], config), console)
+        held = lock.acquire(config.core.lock_pid_dir, [root.task_id]) if config.core.lock else None
         console.info(
             f"running {root!r} with {config.core.workers} worker(s), runner "
             f"{config.mr.runner}, config {config.source or '(defaults)'}"
         )
         console.debug(f"database: {redact_url(config.db.url) or '(embedded SQLite)'}")
-        held = lock.acquire(config.core.lock_pid_dir, [root.task_id]) if config.core.lock else None
         try:
             summary = worker.run([root], config, console)
         finally:

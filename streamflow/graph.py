@@ -221,18 +221,23 @@ def find_cycle(deps: Mapping[str, Sequence[str]]) -> list[str]:
 def tree(graph: Graph) -> list[TreeNode]:
     """The graph as trees from its roots, for printing; shared tasks are expanded once."""
     shown: set[str] = set()
-
-    def build(task_id: str) -> TreeNode:
+    roots: list[TreeNode] = []
+    # Depth-first without recursion: a chain of thousands of tasks is a normal graph.
+    stack: list[tuple[str, list[TreeNode]]] = [(root, roots) for root in reversed(graph.roots)]
+    while stack:
+        task_id, siblings = stack.pop()
         node = graph.nodes[task_id]
-        if task_id in shown and node.deps:
-            return TreeNode(graph.name(task_id), f"{node.state}, see above")
-        shown.add(task_id)
         label = graph.name(task_id)
+        if task_id in shown and node.deps:
+            siblings.append(TreeNode(label, f"{node.state}, see above"))
+            continue
+        shown.add(task_id)
         if node.state == MISSING:
             label = f"{label} [external, missing {', '.join(node.missing)}]"
-        return TreeNode(label, node.state, [build(dep) for dep in node.deps])
-
-    return [build(root) for root in graph.roots]
+        item = TreeNode(label, node.state)
+        siblings.append(item)
+        stack.extend((dep, item.children) for dep in reversed(node.deps))
+    return roots
 
 
 def _is_plain_wrapper(task: Task) -> bool:

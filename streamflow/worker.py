@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 # trivial tasks, short enough that slow tasks are still handed out one at a time.
 BATCH_SECONDS = 0.02
 MAX_BATCH = 64
+# A failure early in a large graph blocks thousands of tasks; the summary names the first few.
+SHOW_BLOCKED = 20
 
 log = logging.getLogger("streamflow.worker")
 
@@ -333,8 +335,13 @@ class RunSummary:
         for task_id, error in self.failed.items():
             lines.append(f"Failed: {name(task_id)}")
             lines.extend(f"    {line}" for line in error.splitlines())
-        for task_id, blocker in self.blocked.items():
+        blocked = list(self.blocked.items())
+        for task_id, blocker in blocked[:SHOW_BLOCKED]:
             lines.append(f"Blocked: {name(task_id)}, by the failure of {name(blocker)}")
+        if len(blocked) > SHOW_BLOCKED:
+            lines.append(
+                f"Blocked: {len(blocked) - SHOW_BLOCKED} more (streamflow graph lists all)"
+            )
         return "\n".join(lines)
 
 

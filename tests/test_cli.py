@@ -251,24 +251,27 @@ def test_terminal_gets_rich_output(tmp_path):
 
 
 def test_two_runs_racing_for_the_lock_one_runs_one_exits_3(tmp_path):
-    args = (
-        "run",
-        "tests.tasks.graphs:SlowWrite",
-        "--root",
-        str(tmp_path / "out"),
-        "--seconds",
-        "3",
-        "--lock-pid-dir",
-        str(tmp_path / "locks"),
-    )
-    first, second = streamflow(*args), streamflow(*args)
-    results = sorted(
-        [(p.wait(timeout=60), p.stderr.read()) for p in (first, second)], key=lambda r: r[0]
-    )
-    assert [code for code, _ in results] == [0, 3]
-    loser_err = results[1][1]
-    assert "another run of this command is in progress" in loser_err
-    assert re.search(rf"process ({first.pid}|{second.pid}) holds", loser_err)
+    out = tmp_path / "out"
+    args = ("run", "tests.tasks.graphs:WaitsForRelease", "--root", str(out))
+    args += ("--lock-pid-dir", str(tmp_path / "locks"))
+    racers = [streamflow(*args), streamflow(*args)]
+    try:
+        # The winner waits in run() for the release file, so the loser must fail while it holds.
+        deadline = time.monotonic() + 60
+        while all(p.poll() is None for p in racers):
+            assert time.monotonic() < deadline, "neither run exited"
+            time.sleep(0.05)
+        loser = next(p for p in racers if p.poll() is not None)
+        winner = next(p for p in racers if p is not loser)
+        assert loser.returncode == 3
+        loser_err = loser.stderr.read()
+        assert "another run of this command is in progress" in loser_err
+        assert f"process {winner.pid} holds" in loser_err
+    finally:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "release").touch()
+    assert winner.wait(timeout=60) == 0
+    assert g.runs(str(out)) == ["WaitsForRelease"]
 
 
 def test_no_lock_lets_overlapping_runs_start(tmp_path):

@@ -142,3 +142,13 @@ def test_deep_chain_builds_without_recursion_limits(tmp_path):
     built = build_graph([g.Chain(root=str(tmp_path), n=3000)], CONFIG)
     assert len(built.order) == 3001
     assert built.nodes[built.order[0]].task.n == 0
+
+
+def test_tree_of_a_deep_chain_is_built_without_recursion(tmp_path):
+    [root] = tree(build_graph([g.Chain(root=str(tmp_path), n=3000)], CONFIG))
+    depth, node = 0, root
+    while node.children:
+        [node] = node.children
+        depth += 1
+    assert depth == 3000
+    assert node.label.startswith("Chain(") and "n=0" in node.label

@@ -145,3 +145,16 @@ def test_run_uses_processes_for_more_than_one_worker(tmp_path):
     run(roots, config_for(2), Console(level="ERROR"))
     pids = {int(line) for line in g.runs(str(tmp_path)) if line.isdigit()}
     assert pids and os.getpid() not in pids
+
+
+def test_summary_names_the_first_blocked_tasks_and_counts_the_rest(tmp_path):
+    class NeedsBoomToo(g.Writes):
+        def requires(self):
+            return g.Boom(root=self.root)
+
+    roots = [NeedsBoomToo(root=str(tmp_path), name=f"t{i}") for i in range(30)]
+    summary = run(roots, config_for(1), Console(level="ERROR"))
+    text = summary.text()
+    assert text.count("Blocked: NeedsBoomToo(") == 20
+    assert "Blocked: 10 more" in text
+    assert len(summary.blocked) == 30

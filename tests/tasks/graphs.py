@@ -244,3 +244,15 @@ def print_output(task: Task, console) -> None:
     """An ``after`` hook for a fixed-task command: show what the task wrote."""
     with task.output().open() as written:
         console.print(f"wrote: {written.read().strip()}")
+
+
+class WaitsForRelease(Writes):
+    """Holds its run open until ``<root>/release`` exists, so lock tests do not race a clock."""
+
+    def run(self):
+        deadline = time.monotonic() + 60
+        while not os.path.exists(os.path.join(self.root, "release")):
+            if time.monotonic() > deadline:
+                raise TimeoutError("nobody created the release file")
+            time.sleep(0.02)
+        super().run()
