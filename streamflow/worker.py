@@ -41,8 +41,6 @@ MAX_BATCH = 64
 # A failure early in a large graph blocks thousands of tasks; the summary names the first few.
 SHOW_BLOCKED = 20
 
-log = logging.getLogger("streamflow.worker")
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -307,7 +305,7 @@ class RunSummary:
     ran: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # task id -> error text
     blocked: dict[str, str] = field(default_factory=dict)  # task id -> the failed task's id
-    not_run: list[str] = field(default_factory=list)  # left pending by an interruption
+    not_run: list[str] = field(default_factory=list)  # never handed out by the scheduler
 
     @property
     def already_complete(self) -> list[str]:
@@ -330,7 +328,7 @@ class RunSummary:
         parts = [f"{len(self.already_complete)} already complete", f"{len(self.ran)} ran"]
         parts += [f"{len(self.failed)} failed", f"{len(self.blocked)} blocked by a failure"]
         if self.not_run:
-            parts.append(f"{len(self.not_run)} not run (interrupted)")
+            parts.append(f"{len(self.not_run)} never scheduled")
         lines = [f"Summary of {total} tasks: {', '.join(parts)}."]
         for task_id, error in self.failed.items():
             lines.append(f"Failed: {name(task_id)}")
