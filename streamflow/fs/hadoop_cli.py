@@ -20,8 +20,12 @@ from streamflow.fs.base import Kind
 
 log = logging.getLogger(__name__)
 
-# Lines Hadoop's log4j writes to stderr next to a command's own messages.
-_LOG_LINE = re.compile(r"^\d{2,4}[-/]\d\d[-/]\d\d \d\d:\d\d:\d\d(,\d+)? (TRACE|DEBUG|INFO|WARN)\b")
+# Lines Hadoop's log4j writes to stderr next to a command's own messages, and the warnings
+# the launcher script, the JVM and SLF4J print on many gateways before every command.
+_LOG_LINE = re.compile(
+    r"^\d{2,4}[-/]\d\d[-/]\d\d \d\d:\d\d:\d\d(,\d+)? (TRACE|DEBUG|INFO|WARN)\b"
+    r"|^(SLF4J: |log4j:(WARN|INFO) |WARNING: |Picked up _?JAVA_\w*OPTIONS: )"
+)
 _MISSING = re.compile(r"^\w+: `(.*)': No such file or directory$")
 
 
@@ -162,10 +166,15 @@ class HadoopCliFileSystem:
         )
 
 
+def is_log_noise(line: str) -> bool:
+    """Whether a line of Hadoop's stderr is a log line or a JVM/launcher warning."""
+    return bool(_LOG_LINE.match(line))
+
+
 def messages(stderr: bytes) -> list[str]:
     """What a command said on stderr, without Hadoop's log lines."""
     lines = stderr.decode("utf-8", "replace").splitlines()
-    return [line for line in lines if line.strip() and not _LOG_LINE.match(line)]
+    return [line for line in lines if line.strip() and not is_log_noise(line)]
 
 
 def listing_parent(path: str) -> str:

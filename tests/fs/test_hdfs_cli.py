@@ -131,3 +131,15 @@ def test_a_failing_command_raises_with_what_hadoop_said(sandbox, fs, monkeypatch
     monkeypatch.setenv("HADOOP_EMULATOR_DEFAULT_FS", "s3a://bucket")
     with pytest.raises(HdfsError, match='No FileSystem for scheme "gs"'):
         fs.kinds(["gs://elsewhere/x"])
+
+
+def test_java_and_launcher_warnings_on_stderr_are_not_taken_for_errors(sandbox, fs, monkeypatch):
+    monkeypatch.setenv("HADOOP_EMULATOR_NOISE", "1")
+    make(sandbox, "/logs/a")
+    assert fs.kinds(["/logs/a", "/logs/b", "/nowhere/c"]) == ["file", None, None]
+    assert fs.exists("/logs/a") and not fs.exists("/nowhere/c")
+    with pytest.raises(FileNotFoundError):
+        fs.listdir("/nowhere")
+    with pytest.raises(FileNotFoundError):
+        fs.rename("/ghost", "/b")
+    fs.delete("/never-there")

@@ -192,3 +192,31 @@ def test_yarn_logs_unavailable_fails_like_yarn(sandbox, monkeypatch):
     assert "Can not find the logs for the application: application_1_0001" in (
         result.stderr.decode()
     )
+
+
+def test_commas_inside_a_brace_glob_do_not_split_the_input(sandbox):
+    # Hadoop splits -input on commas, except inside {a,b} alternatives.
+    put(sandbox, "/in/one", b"1\n")
+    put(sandbox, "/in/two", b"2\n")
+    put(sandbox, "/in/three", b"3\n")
+    result = streaming(
+        sandbox, "-input", "/in/{one,two},/in/three", "-output", "/out", "-numReduceTasks", "0"
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    parts = sorted(sandbox.local("/out").glob("part-*"))
+    assert sorted(b"".join(p.read_bytes() for p in parts).split()) == [b"1", b"2", b"3"]
+
+
+def test_files_entries_are_parsed_as_uris_like_hadoop(sandbox, tmp_path):
+    spaced = tmp_path / "with space.txt"
+    spaced.write_text("x")
+    put(sandbox, "/in/a", b"a\n")
+    args = ["-input", "/in/a", "-output", "/out", "-mapper", "cat"]
+    refused = streaming(sandbox, "-files", str(spaced), *args)
+    assert refused.returncode == 1
+    assert "URISyntaxException: Illegal character in path" in refused.stderr.decode()
+    encoded = str(spaced).replace(" ", "%20")
+    assert streaming(sandbox, "-files", f"{encoded}#renamed", *args).returncode == 0
+    missing = streaming(sandbox, "-files", str(tmp_path / "nothing.txt"), *args)
+    assert missing.returncode == 1
+    assert "java.io.FileNotFoundException: File " in missing.stderr.decode()

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 INTERRUPTED_RUN = """
 import sys
 from streamflow.config import HadoopConfig
@@ -20,7 +22,9 @@ with HadoopRunner(job.job_spec(), config=HadoopConfig(), python_bin=sys.executab
 """
 
 
-def test_sigint_during_a_step_kills_hadoop_and_cleans_up(sandbox, tmp_path):
+@pytest.mark.parametrize("framework", ["local", "yarn"])
+def test_sigint_during_a_step_kills_hadoop_and_cleans_up(sandbox, tmp_path, monkeypatch, framework):
+    monkeypatch.setenv("HADOOP_EMULATOR_FRAMEWORK", framework)
     data = tmp_path / "in.txt"
     data.write_text("x\n")
     repo = str(Path(__file__).resolve().parents[2])
@@ -45,3 +49,9 @@ def test_sigint_during_a_step_kills_hadoop_and_cleans_up(sandbox, tmp_path):
     scratch = sandbox.local("/user/tester/tmp/streamflow")
     assert not scratch.exists() or list(scratch.iterdir()) == []
     assert len([argv for argv in sandbox.commands() if argv[1:2] == ["jar"]]) == 1
+    # On YARN the job outlives its client: it must be killed on the cluster too.
+    kills = [argv for argv in sandbox.commands() if argv[:3] == ["yarn", "application", "-kill"]]
+    if framework == "yarn":
+        assert kills == [["yarn", "application", "-kill", "application_1700000000001_0001"]]
+    else:
+        assert kills == []

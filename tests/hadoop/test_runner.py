@@ -3,18 +3,23 @@ scratch handling, and failures that show the task's Python traceback."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+import warnings
 
 import pytest
 
 from streamflow.config import HadoopConfig
-from streamflow.errors import ConfigError, JobError, MissingInput
+from streamflow.errors import ConfigError, JobError, MissingInput, UsageError
 from streamflow.mr.runners.hadoop import HadoopRunner
 from tests.hadoop.jobs.failing import Failing
 from tests.hadoop.jobs.filtered import Filtered
+from tests.hadoop.jobs.lookup import Lookup
+from tests.hadoop.jobs.racing import OUTPUT, Racing
 from tests.hadoop.jobs.top_words import TopWords
 from tests.hadoop.jobs.word_count import WordCount
+from tests.mr.jobs.raw_files import RawFiles
 
 TEXT = "the cat sat\non the mat\nThe end\n"
 MORE = "a cat and a dog\nskip this line\n"
@@ -264,3 +269,95 @@ def test_reference_job_on_cluster_inputs_matches_inline(sandbox, tmp_path):
     assert one_reducer == expected
     two = run_hadoop(StreamsPerArtist, [*remote_days, "--jobconf", "mapreduce.job.reduces=2"])
     assert sorted(two.splitlines()) == sorted(expected.splitlines())
+
+
+def lookup_table(tmp_path, folder: str, name: str = "table.txt"):
+    directory = tmp_path / folder
+    directory.mkdir()
+    table = directory / name
+    table.write_text("cat feline\ndog canine\n")
+    return table
+
+
+def test_shipped_file_whose_path_has_a_space_comma_and_percent_reaches_the_tasks(
+    sandbox, tmp_path, inputs
+):
+    # Hadoop splits -files on commas and parses each entry as a URI.
+    table = lookup_table(tmp_path, "look up, 100%", "table v1.txt")
+    output = run_hadoop(Lookup, [*inputs, "--table", str(table)])
+    words = (TEXT + MORE).replace("cat", "feline").replace("dog", "canine").split()
+    expected = {f'"={word}"': words.count(word) for word in words}
+    assert dict(line.split("\t") for line in output.decode().splitlines()) == {
+        key: str(count) for key, count in expected.items()
+    }
+
+
+def test_an_empty_job_argument_reaches_the_tasks(sandbox, tmp_path, inputs):
+    # Streaming's command splitting drops '' ; the task must still get an empty --prefix.
+    table = lookup_table(tmp_path, "tables")
+    output = run_hadoop(Lookup, [*inputs, "--table", str(table), "--prefix", ""])
+    keys = {line.split("\t")[0] for line in output.decode().splitlines()}
+    assert '"feline"' in keys and '"canine"' in keys
+    assert not [key for key in keys if key.startswith('"=')]
+
+
+def test_chained_exception_shows_both_tracebacks(sandbox, tmp_path):
+    data = tmp_path / "in.txt"
+    data.write_text("chained\n")
+    with pytest.raises(JobError) as caught:
+        run_hadoop(Failing, [str(data)])
+    message = str(caught.value)
+    assert "ValueError: invalid literal for int() with base 10: 'chained'" in message
+    assert "direct cause of the following exception" in message
+    assert message.rstrip().endswith("LookupError: no count in the line 'chained'")
+
+
+def test_output_created_meanwhile_by_another_run_is_a_job_error(sandbox, inputs):
+    with pytest.raises(JobError, match=f"could not move the finished output to {OUTPUT}"):
+        run_hadoop(Racing, [*inputs, "-o", OUTPUT])
+    assert list(sandbox.local(OUTPUT).iterdir()) == []  # the other run's directory, untouched
+    assert not [p for p in sandbox.hdfs_root.rglob("*.tmp-*")]
+
+
+def test_a_failing_cleanup_does_not_hide_why_the_job_failed(sandbox, tmp_path, caplog):
+    # A NameNode in safe mode refuses deletes; the task's traceback is still what is raised.
+    hadoop = tmp_path / "hadoop-in-safe-mode"
+    hadoop.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1 $2" = "fs -rm" ]; then\n'
+        '  echo "rm: Cannot delete /x. Name node is in safe mode." >&2; exit 1\n'
+        "fi\n"
+        f'exec "{sandbox.hadoop_bin}" "$@"\n'
+    )
+    hadoop.chmod(0o755)
+    data = tmp_path / "in.txt"
+    data.write_text("boom\n")
+    with pytest.raises(JobError, match="ValueError: cannot handle the line 'boom'"):
+        run_hadoop(Failing, [str(data), "-o", "/failed"], hadoop_bin=str(hadoop))
+    assert "Name node is in safe mode" in caplog.text
+
+
+def test_output_read_only_in_part_stops_the_cat_process(sandbox, inputs):
+    with hadoop_runner(WordCount, inputs) as runner:
+        runner.run()
+        lines = runner.cat_output()
+        assert next(lines)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            lines.close()
+            del lines
+            gc.collect()
+    assert [str(w.message) for w in caught if w.category is ResourceWarning] == []
+
+
+def test_whole_file_mapper_on_qualified_paths_matches_inline(sandbox, inputs):
+    output = run_hadoop(RawFiles, inputs, hadoop_tmp_dir="hdfs://emulated:8020/tmp/sf")
+    assert output.decode().splitlines() == ['"one.txt"\t3', '"two.txt"\t2']
+
+
+def test_whole_file_mapper_on_scheme_less_paths_says_to_use_uris(sandbox, inputs):
+    # Its tasks would look for a bare path on their own local disk.
+    with pytest.raises(UsageError, match="needs full URIs") as caught:
+        run_hadoop(RawFiles, inputs)
+    assert "[hadoop] tmp_dir" in caught.value.hint
+    assert jar_commands(sandbox) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from tests.hadoop_emulator import fs_shell, streaming, yarn_logs
@@ -25,10 +26,31 @@ This command was run using /opt/hadoop/share/hadoop/common/hadoop-common-3.3.6.j
 """
 
 
+# What real installations print on stderr before every command: the launcher script's
+# warnings, the JVM's, and SLF4J's complaint about two logging bindings on the classpath.
+NOISE = """WARNING: HADOOP_PREFIX has been replaced by HADOOP_HOME. Using value of HADOOP_PREFIX.
+Picked up _JAVA_OPTIONS: -Xmx512m
+SLF4J: Class path contains multiple SLF4J bindings.
+SLF4J: Found binding in [jar:file:/opt/hadoop/slf4j-reload4j-1.7.36.jar!/StaticLoggerBinder.class]
+SLF4J: Found binding in [jar:file:/opt/tez/lib/slf4j-log4j12-1.7.10.jar!/StaticLoggerBinder.class]
+SLF4J: See http://www.slf4j.org/codes.html#multiple_bindings for an explanation.
+SLF4J: Actual binding is of type [org.slf4j.impl.Reload4jLoggerFactory]
+log4j:WARN No appenders could be found for logger (org.apache.hadoop.util.Shell).
+"""
+
+
+def _start(program: str, argv: list[str]) -> Cluster:
+    cluster = Cluster.from_env()
+    cluster.record_argv([program, *argv])
+    if os.environ.get("HADOOP_EMULATOR_NOISE"):
+        sys.stderr.write(NOISE)
+        sys.stderr.flush()
+    return cluster
+
+
 def hadoop_main(argv: list[str]) -> int:
     """``hadoop [--config DIR] [--loglevel LEVEL] fs|jar|version ...``."""
-    cluster = Cluster.from_env()
-    cluster.record_argv(["hadoop", *argv])
+    cluster = _start("hadoop", argv)
     args = list(argv)
     while args and args[0] in ("--config", "--loglevel"):
         del args[:2]
@@ -56,10 +78,15 @@ def hadoop_main(argv: list[str]) -> int:
 
 
 def yarn_main(argv: list[str]) -> int:
-    """``yarn logs ...`` (the only yarn command streamflow uses)."""
-    cluster = Cluster.from_env()
-    cluster.record_argv(["yarn", *argv])
+    """``yarn logs ...`` and ``yarn application -kill APP`` (what streamflow uses)."""
+    cluster = _start("yarn", argv)
+    if argv[:2] == ["application", "-kill"] and len(argv) == 3:
+        # Jobs run inside the emulated client, so killing the client already stopped it.
+        sys.stdout.write(f"Killing application {argv[2]}\n")
+        return 0
     if argv[:1] != ["logs"]:
-        sys.stderr.write("Usage: yarn [OPTIONS] SUBCOMMAND\n  (the emulator only has: logs)\n")
+        sys.stderr.write(
+            "Usage: yarn [OPTIONS] SUBCOMMAND\n  (the emulator only has: logs, application -kill)\n"
+        )
         return 1
     return yarn_logs.main(cluster, argv[1:])

@@ -11,6 +11,8 @@ Everything is read from the environment, so each test gets its own cluster:
   ``mapreduce.framework.name``.
 - ``HADOOP_EMULATOR_YARN_LOGS``: ``unavailable`` makes ``yarn logs`` fail as it does when log
   aggregation has not finished.
+- ``HADOOP_EMULATOR_NOISE``: when set, every command first prints the warnings real gateways
+  print on stderr (SLF4J bindings, ``Picked up _JAVA_OPTIONS``, launcher ``WARNING:`` lines).
 """
 
 from __future__ import annotations

@@ -8,8 +8,10 @@ options. So ``-D`` after ``-input`` fails with "Unrecognized option: -D", as on 
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 GENERIC_WITH_VALUE = ("-fs", "-jt", "-conf", "-libjars", "-files", "-archives", "-tokenCacheFile")
 
@@ -40,6 +42,17 @@ STREAMING_FLAGS = ["lazyOutput", "background", "verbose", "info", "debug", "help
 
 class OptionError(Exception):
     """Streaming rejected its command line; the message is what Hadoop logs."""
+
+
+class JavaException(Exception):
+    """An exception Hadoop lets escape from ``main``: the JVM prints it and exits 1."""
+
+    def __init__(self, java_class: str, message: str) -> None:
+        super().__init__(f"{java_class}: {message}")
+
+
+# What java.net.URI refuses in a path or fragment (Hadoop parses -files/-archives as URIs).
+_URI_ILLEGAL = re.compile(r'[\x00-\x20"<>\\^`{|}\[\]\x7f]|%(?![0-9a-fA-F]{2})')
 
 
 @dataclass
@@ -86,6 +99,33 @@ def read_conf_file(path: str) -> dict[str, str]:
         if name is not None:
             conf[name.strip()] = (value or "").strip()
     return conf
+
+
+def parse_resource(entry: str) -> tuple[str, str | None]:
+    """(path, link name or None) of one ``-files``/``-archives`` entry.
+
+    Hadoop splits the option on commas and parses each entry with ``new URI(entry)``, so a
+    space, a stray ``%`` and the like are errors, ``%xx`` escapes are decoded, and ``#``
+    starts the name the task sees.
+    """
+    if not entry:
+        raise JavaException("java.lang.IllegalArgumentException", "File name can't be empty string")
+    bad = _URI_ILLEGAL.search(entry)
+    if bad:
+        where = "fragment" if "#" in entry[: bad.start()] else "path"
+        problem = "Malformed escape pair" if bad.group() == "%" else f"Illegal character in {where}"
+        raise JavaException(
+            "java.lang.IllegalArgumentException",
+            f"java.net.URISyntaxException: {problem} at index {bad.start()}: {entry}",
+        )
+    path, sep, name = entry.partition("#")
+    if "#" in name:
+        index = len(path) + 1 + name.index("#")
+        raise JavaException(
+            "java.lang.IllegalArgumentException",
+            f"java.net.URISyntaxException: Illegal character in fragment at index {index}: {entry}",
+        )
+    return unquote(path), (unquote(name) if sep else None)
 
 
 def parse_generic(args: list[str]) -> tuple[GenericOptions, list[str]]:
@@ -161,7 +201,7 @@ def parse_streaming(args: list[str]) -> StreamingOptions:
 
 def _apply(opts: StreamingOptions, name: str, value: str) -> None:
     if name == "input":
-        opts.inputs.extend(p for p in value.split(",") if p)
+        opts.inputs.extend(p for p in split_paths(value) if p)
     elif name in ("output", "mapper", "combiner", "reducer"):
         setattr(opts, name, value)
     elif name == "file":
@@ -182,6 +222,21 @@ def _apply(opts: StreamingOptions, name: str, value: str) -> None:
         _set_property(opts.jobconf, value)
     else:
         raise OptionError(f"the emulator does not support -{name}")
+
+
+def split_paths(value: str) -> list[str]:
+    """Split a comma-separated path list as FileInputFormat does: not inside ``{a,b}``."""
+    paths, depth, start = [], 0, 0
+    for i, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+        elif char == "," and not depth:
+            paths.append(value[start:i])
+            start = i + 1
+    paths.append(value[start:])
+    return paths
 
 
 def split_command(command: str) -> list[str]:

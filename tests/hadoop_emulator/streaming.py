@@ -30,9 +30,11 @@ from tests.hadoop_emulator.cluster import Cluster, HadoopError, log_line
 from tests.hadoop_emulator.options import (
     USAGE,
     GenericOptions,
+    JavaException,
     OptionError,
     StreamingOptions,
     parse_generic,
+    parse_resource,
     parse_streaming,
     split_command,
 )
@@ -43,6 +45,11 @@ KEY_FIELD_PARTITIONER = "org.apache.hadoop.mapred.lib.KeyFieldBasedPartitioner"
 DEPRECATED_FILE = "-file option is deprecated, please use generic option -files instead."
 JAVA_TASK_FAILURE = (
     "java.lang.RuntimeException: PipeMapRed.waitOutputThreads(): subprocess failed with code {code}"
+)
+JAVA_MAIN_FRAMES = (
+    "\tat org.apache.hadoop.util.GenericOptionsParser.validateFiles(GenericOptionsParser.java)\n"
+    "\tat org.apache.hadoop.util.ToolRunner.run(ToolRunner.java:76)\n"
+    "\tat org.apache.hadoop.streaming.HadoopStreaming.main(HadoopStreaming.java:50)\n"
 )
 JAVA_FRAMES = (
     "\tat org.apache.hadoop.streaming.PipeMapRed.waitOutputThreads(PipeMapRed.java:326)\n"
@@ -104,7 +111,12 @@ def main(cluster: Cluster, jar: str, args: list[str]) -> int:
         return 255
     try:
         generic, rest = parse_generic(args)
+        # GenericOptionsParser checks -files and -archives before Streaming sees its options.
+        shipped = _shipped_resources(cluster, generic)
         opts = parse_streaming(rest)
+    except JavaException as exc:
+        sys.stderr.write(f'Exception in thread "main" {exc}\n{JAVA_MAIN_FRAMES}')
+        return 1
     except OptionError as exc:
         log("ERROR", "streaming.StreamJob", str(exc))
         sys.stderr.write(USAGE)
@@ -136,7 +148,7 @@ def main(cluster: Cluster, jar: str, args: list[str]) -> int:
         )
     try:
         _check_formats(opts)
-        return _run(cluster, generic, opts, conf)
+        return _run(cluster, generic, opts, conf, shipped + _deprecated_files(opts))
     except HadoopError as exc:
         log("ERROR", "streaming.StreamJob", f"Error Launching job : {exc}")
         sys.stderr.write("Streaming Command Failed!\n")
@@ -151,13 +163,18 @@ def _check_formats(opts: StreamingOptions) -> None:
         raise HadoopError(f"the emulator does not support the partitioner {opts.partitioner}")
 
 
-def _run(cluster: Cluster, generic: GenericOptions, opts: StreamingOptions, conf: dict) -> int:
+def _run(
+    cluster: Cluster,
+    generic: GenericOptions,
+    opts: StreamingOptions,
+    conf: dict,
+    shipped: list[tuple[str, Path, str]],
+) -> int:
     assert opts.output is not None
     output = cluster.resolve(opts.output)
     if os.path.lexists(output.local):
         raise HadoopError(f"Output directory {output.qualified} already exists")
     inputs = _input_files(cluster, opts.inputs)
-    shipped = _shipped_files(cluster, generic, opts)
 
     sequence = cluster.next_sequence()
     yarn = conf["mapreduce.framework.name"] == "yarn"
@@ -232,21 +249,27 @@ def _input_files(cluster: Cluster, patterns: list[str]) -> list[tuple[str, Path]
     return files
 
 
-def _shipped_files(
-    cluster: Cluster, generic: GenericOptions, opts: StreamingOptions
-) -> list[tuple[str, Path, str]]:
-    """(name in the task dir, source, how) for every -files, -archives and -file entry."""
+def _shipped_resources(cluster: Cluster, generic: GenericOptions) -> list[tuple[str, Path, str]]:
+    """(name in the task dir, source, how) for every -files and -archives entry."""
     shipped = []
     for how, entries in (("file", generic.files), ("archive", generic.archives)):
         for entry in entries:
-            uri, _, name = entry.partition("#")
+            uri, name = parse_resource(entry)
             if "://" in uri:
                 source = cluster.resolve(uri).local
             else:
                 source = Path(uri[len("file:") :] if uri.startswith("file:") else uri).absolute()
             if not source.exists():
-                raise HadoopError(f"File {uri} does not exist")
+                raise JavaException(
+                    "java.io.FileNotFoundException", f"File {entry} does not exist."
+                )
             shipped.append((name or source.name, source, how))
+    return shipped
+
+
+def _deprecated_files(opts: StreamingOptions) -> list[tuple[str, Path, str]]:
+    """(name, source, "copy") for Streaming's own, deprecated, ``-file`` entries."""
+    shipped = []
     for entry in opts.files:
         source = Path(entry).absolute()
         if not source.exists():

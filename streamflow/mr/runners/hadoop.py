@@ -25,11 +25,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import quote
 
 import streamflow
 from streamflow.config import HadoopConfig
 from streamflow.errors import ConfigError, JobError, MissingInput, StreamflowError, UsageError
-from streamflow.fs.hadoop_cli import HadoopCliFileSystem, messages
+from streamflow.fs.hadoop_cli import HadoopCliFileSystem, is_log_noise, messages
 from streamflow.fs.hdfs import find_hadoop_bin
 from streamflow.mr.harness import combines_in_mapper
 from streamflow.mr.runners.base import Counters, JobSpec, Runner, split_name
@@ -123,6 +124,28 @@ def shell_command(command: str) -> str:
     return f"sh -c {hadoop_quote(command)}"
 
 
+def sh_quote(word: str) -> str:
+    """Quote a word for ``sh`` with single quotes only, so the script can still be passed
+    through Streaming's '...' or "..." quoting (shlex.quote may use both kinds)."""
+    if word and re.fullmatch(r"[\w@%+=:,./-]+", word):
+        return word
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def task_command(words: Sequence[str]) -> str:
+    """A task command for Streaming: plain words when Streaming's splitting keeps them, else
+    through ``sh -c`` (Streaming drops an empty word: ``''`` splits to nothing)."""
+    if all(words):
+        return " ".join(hadoop_quote(word) for word in words)
+    return shell_command(" ".join(sh_quote(word) for word in words))
+
+
+def resource_uri(path: str, name: str) -> str:
+    """One ``-files``/``-archives`` entry: Hadoop splits the list on commas and parses each
+    entry as a URI whose fragment names the link, so path and name are percent-encoded."""
+    return f"{quote(os.path.abspath(path))}#{quote(name, safe='')}"
+
+
 @dataclass
 class StepResult:
     """What one ``hadoop jar`` run printed, parsed."""
@@ -200,13 +223,29 @@ class HadoopRunner(Runner):
                 if result.returncode != 0:
                     raise self._step_error(num, result, inputs, output)
                 inputs = [output]
-            self.fs.rename(temp_output, final)
+            self._commit(temp_output, final)
         except BaseException:
-            self.fs.delete(temp_output, recursive=True)
+            self._remove_quietly(temp_output)
             raise
         self.output_dir = final
         self._ran = True
         log.info("job %s finished; output in %s", self.spec.job_name, final)
+
+    def _commit(self, temp_output: str, final: str) -> None:
+        try:
+            self.fs.rename(temp_output, final)
+        except FileExistsError:
+            raise JobError(
+                f"could not move the finished output to {final}: it appeared while the job ran",
+                hint="another run may have created it meanwhile; remove it and rerun",
+            ) from None
+
+    def _remove_quietly(self, path: str) -> None:
+        """Delete a cluster path; a failure is logged, never raised over the job's own error."""
+        try:
+            self.fs.delete(path, recursive=True)
+        except Exception as exc:
+            log.warning("could not remove %s: %s", path, exc)
 
     def _classify_inputs(self) -> tuple[list[str], list[str]]:
         """(local files to upload, paths already on the cluster); missing ones are an error.
@@ -289,10 +328,20 @@ class HadoopRunner(Runner):
         """For ``mapper_raw`` steps: one manifest file (one line, the input's path) per input
         file, so each file becomes its own map task."""
         listed = []
-        for path in inputs:
-            kinds = self.fs.kinds([path])
-            listed.extend(self.fs.listdir(path) if kinds[0] == "dir" else [path])
+        for path, kind in zip(inputs, self.fs.kinds(inputs)):
+            listed.extend(self.fs.listdir(path) if kind == "dir" else [path])
         files = [p for p in listed if not os.path.basename(p).startswith(("_", "."))]
+        unqualified = [p for p in files if not _SCHEME.match(p)]
+        if unqualified:
+            # The task fetches each listed file with hadoop fs only when it has a scheme;
+            # a bare path would be looked for on the task node's local disk.
+            raise UsageError(
+                f"step {num + 1} of {self.spec.job_name} reads whole files (mapper_raw), which "
+                f"on Hadoop needs full URIs, but its input {unqualified[0]} has no scheme",
+                hint="give inputs as URIs (hdfs://namenode:8020/path, or file:///path on a "
+                "single node) and set [hadoop] tmp_dir to one too (it holds uploaded local "
+                "inputs and the outputs of earlier steps)",
+            )
         local = Path(self.scratch_dir, f"manifest-{num}")
         local.mkdir()
         for index, path in enumerate(files):
@@ -343,14 +392,12 @@ class HadoopRunner(Runner):
                 f"streamflow {self.spec.job_name} step {num + 1} of {len(self.spec.steps)}"
             )
         generic = [arg for key, value in jobconf.items() for arg in ("-D", f"{key}={value}")]
-        files = [f"{code_zip}#{CODE_ZIP}"]
+        files = [resource_uri(code_zip, CODE_ZIP)]
         for entry in self.spec.files:
-            path, name = split_name(entry)
-            files.append(f"{os.path.abspath(path)}#{name}")
+            files.append(resource_uri(*_shipped(entry)))
         archives = [self._dir_archive(entry) for entry in self.spec.dirs]
         for entry in self.spec.archives:
-            path, name = split_name(entry)
-            archives.append(f"{os.path.abspath(path)}#{name}")
+            archives.append(resource_uri(*_shipped(entry)))
         generic += ["-files", ",".join(files)]
         if archives:
             generic += ["-archives", ",".join(archives)]
@@ -397,11 +444,9 @@ class HadoopRunner(Runner):
             *self.spec.task_args,
         ]
         if "pre_filter" in sub:
-            import shlex
-
-            python = " ".join(shlex.quote(word) for word in words)
+            python = " ".join(sh_quote(word) for word in words)
             return shell_command(f"{sub['pre_filter']} | {python}")
-        return " ".join(hadoop_quote(word) for word in words)
+        return task_command(words)
 
     def _dir_archive(self, entry: str) -> str:
         path, name = split_name(entry)
@@ -411,7 +456,7 @@ class HadoopRunner(Runner):
         with tarfile.open(archive, "w:gz") as tar:
             for child in sorted(os.listdir(path)):
                 tar.add(os.path.join(path, child), arcname=child)
-        return f"{archive}#{name}"
+        return resource_uri(archive, name)
 
     # -- running and reading Hadoop's output ---------------------------------------------------
 
@@ -437,9 +482,13 @@ class HadoopRunner(Runner):
                     log.info("%s: %s", label, progress.group(0))
             result.returncode = process.wait()
         except BaseException:
-            # Interrupted (Ctrl-C, a signal turned into an exception): stop the client too.
+            # Interrupted (Ctrl-C, a signal turned into an exception): stop the client too,
+            # and on YARN the job itself, which outlives its client.
             process.kill()
             process.wait()
+            application = _APPLICATION.search("\n".join(result.lines))
+            if application:
+                self._kill_application(application.group(1))
             raise
         result.counters = parse_counters(result.lines)
         return result
@@ -476,16 +525,33 @@ class HadoopRunner(Runner):
             f"{label} failed (hadoop exit code {result.returncode}); its last lines:\n{tail}"
         )
 
+    def _yarn_bin(self) -> str:
+        """``yarn`` next to ``hadoop``, else on PATH."""
+        yarn = os.path.join(os.path.dirname(self.hadoop_bin), "yarn")
+        if os.path.exists(yarn):
+            return yarn
+        return shutil.which("yarn", path=self.env.get("PATH")) or "yarn"
+
+    def _kill_application(self, application: str) -> None:
+        log.warning("killing the YARN application %s", application)
+        argv = [self._yarn_bin(), "application", "-kill", application]
+        try:
+            subprocess.run(argv, capture_output=True, env=self.env, timeout=60, check=True)
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning(
+                "could not kill %s (%s); kill it with: yarn application -kill %s",
+                application,
+                exc,
+                application,
+            )
+
     def _yarn_error(self, label: str, result: StepResult, application: str) -> JobError:
         text = "\n".join(result.lines)
         attempts = _ATTEMPT.findall(text)
         tracking = _TRACKING.search(text)
         where = tracking.group(1) if tracking else "the ResourceManager web UI"
         failed = f"failed task attempts: {', '.join(attempts)}" if attempts else ""
-        yarn = os.path.join(os.path.dirname(self.hadoop_bin), "yarn")
-        if not os.path.exists(yarn):
-            yarn = shutil.which("yarn", path=self.env.get("PATH")) or "yarn"
-        argv = [yarn, "logs", "-applicationId", application, "-log_files", "stderr"]
+        argv = [self._yarn_bin(), "logs", "-applicationId", application, "-log_files", "stderr"]
         try:
             fetched = subprocess.run(argv, capture_output=True, env=self.env, timeout=300)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -527,14 +593,21 @@ class HadoopRunner(Runner):
         if not self._ran or self.output_dir is None:
             raise UsageError("call run() before reading the output")
         process = self.fs.cat([f"{self.output_dir}/part-*"])
-        assert process.stdout is not None
-        for line in process.stdout:
-            if line.endswith(b"\t\n") and line.count(b"\t") == 1:
-                line = line[:-2] + b"\n"
-            yield line
-        said = messages(process.stderr.read() if process.stderr else b"")
-        if process.wait() != 0 and not all("No such file" in line for line in said):
-            raise JobError(f"could not read the output {self.output_dir}: {' '.join(said)}")
+        assert process.stdout is not None and process.stderr is not None
+        try:
+            for line in process.stdout:
+                if line.endswith(b"\t\n") and line.count(b"\t") == 1:
+                    line = line[:-2] + b"\n"
+                yield line
+            said = messages(process.stderr.read())
+            if process.wait() != 0 and not all("No such file" in line for line in said):
+                raise JobError(f"could not read the output {self.output_dir}: {' '.join(said)}")
+        finally:
+            if process.poll() is None:  # the reader stopped early
+                process.kill()
+                process.wait()
+            process.stdout.close()
+            process.stderr.close()
 
     def cleanup(self) -> None:
         """Remove the cluster scratch directory (unless keep_tmp) and the local one."""
@@ -542,18 +615,31 @@ class HadoopRunner(Runner):
             if self.keep_tmp:
                 log.info("keeping the job's scratch directory %s", self.cluster_scratch)
             else:
-                try:
-                    self.fs.delete(self.cluster_scratch, recursive=True)
-                except Exception as exc:  # cleanup must not hide the job's own error
-                    log.warning("could not remove %s: %s", self.cluster_scratch, exc)
+                self._remove_quietly(self.cluster_scratch)
             self._scratch_created = False
         super().cleanup()
 
 
+def _shipped(entry: str) -> tuple[str, str]:
+    """(local path, link name) of a FILES/ARCHIVES entry, which must exist here."""
+    path, name = split_name(entry)
+    if not os.path.exists(path):
+        raise MissingInput(
+            f"file {path} to ship with the job does not exist",
+            hint="check FILES/ARCHIVES and the file arguments of the job",
+        )
+    return path, name
+
+
 def _temporary_sibling(path: str) -> str:
-    parent, _, name = path.rstrip("/").rpartition("/")
+    """A new name in the same directory as ``path`` (renames stay within one mount point).
+
+    >>> [_temporary_sibling(p)[:-12] for p in ("/out", "a/out/", "out", "hdfs://nn/out")]
+    ['/.out.tmp-', 'a/.out.tmp-', '.out.tmp-', 'hdfs://nn/.out.tmp-']
+    """
+    parent, slash, name = path.rstrip("/").rpartition("/")
     temp = f".{name}.tmp-{uuid.uuid4().hex[:12]}"
-    return f"{parent}/{temp}" if parent else temp
+    return f"{parent}{slash}{temp}"
 
 
 def _has_glob(path: str) -> bool:
@@ -584,21 +670,37 @@ def parse_counters(lines: Sequence[str]) -> Counters:
     return counters
 
 
+_TRACEBACK_START = "Traceback (most recent call last):"
+_CHAINED = (
+    "During handling of the above exception, another exception occurred:",
+    "The above exception was the direct cause of the following exception:",
+)
+
+
 def extract_traceback(lines: Sequence[str]) -> str:
     """The first Python traceback in task stderr mixed with Hadoop's log lines, with the
-    harness's "streamflow: ... failed" line before it when there is one."""
+    exceptions chained to it and the harness's "streamflow: ... failed" line before it."""
+    lines = [line for line in lines if not is_log_noise(line)]
     for start, line in enumerate(lines):
-        if not line.startswith("Traceback (most recent call last):"):
-            continue
-        block = [line]
-        for following in lines[start + 1 :]:
-            block.append(following)
-            if following and not following.startswith((" ", "\t")):
-                break  # the exception line ends a traceback
-        if start > 0 and lines[start - 1].startswith("streamflow: "):
-            block.insert(0, lines[start - 1])
-        return "\n".join(block)
+        if line.startswith(_TRACEBACK_START):
+            end = _traceback_end(lines, start)
+            # "During handling ..." / "The above exception ...": the later exceptions too.
+            while lines[end + 1 : end + 4 : 2] == ["", ""] and lines[end + 2] in _CHAINED:
+                if not lines[end + 4 : end + 5] or not lines[end + 4].startswith(_TRACEBACK_START):
+                    break
+                end = _traceback_end(lines, end + 4)
+            if start > 0 and lines[start - 1].startswith("streamflow: "):
+                start -= 1
+            return "\n".join(lines[start : end + 1])
     return ""
+
+
+def _traceback_end(lines: Sequence[str], start: int) -> int:
+    """Index of the exception line (the first one not indented) ending a traceback."""
+    for index in range(start + 1, len(lines)):
+        if lines[index] and not lines[index].startswith((" ", "\t")):
+            return index
+    return len(lines) - 1
 
 
 def find_container_traceback(logs: str) -> tuple[str, str] | None:
