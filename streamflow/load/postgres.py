@@ -39,7 +39,8 @@ def connect(url: DatabaseUrl):
 
     The URL goes to libpq unchanged, so PGPASSWORD, ~/.pgpass and PG* variables apply.
     """
-    options = {"application_name": "streamflow"}
+    # COPY data is sent as UTF-8, whatever PGCLIENTENCODING or the database's encoding say.
+    options = {"application_name": "streamflow", "client_encoding": "UTF8"}
     if "connect_timeout" not in url.url:
         options["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
     try:
@@ -108,13 +109,13 @@ def load(url: DatabaseUrl, spec: LoadSpec) -> LoadResult:
             cur.execute(
                 "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{spec.table}|{spec.task_id}",)
             )
-            _ensure_table(cur, spec)
             deleted = 0
             if _has_marker(cur, spec):
                 if spec.replace_where is None:
                     conn.rollback()
                     return LoadResult(rows=0, skipped=True)
                 _delete_marker(cur, spec)
+            _ensure_table(cur, spec)
             if spec.replace_where is not None:
                 deleted = _delete_earlier(cur, spec)
             rows = _copy(cur, spec)
@@ -176,10 +177,33 @@ def _ensure_marker_table(conn, url: DatabaseUrl) -> None:
         raise _failure(url, f"creating the marker table {MARKER_TABLE}", exc) from None
 
 
+def _committed_table_oid(cur, spec: LoadSpec) -> int | None:
+    """The table's oid read from pg_class with this statement's snapshot.
+
+    (to_regclass() may answer from a per-session cache that has not yet seen a table
+    another session just committed.)
+    """
+    *schema, name = table_parts(spec.table)
+    cur.execute(
+        "SELECT c.oid FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relname = %s AND n.nspname = coalesce(%s, current_schema())",
+        (name, schema[0] if schema else None),
+    )
+    row = cur.fetchone()
+    return row[0] if row else None
+
+
 def _ensure_table(cur, spec: LoadSpec) -> None:
     table = sql.Identifier(*table_parts(spec.table))
-    cur.execute("SELECT to_regclass(%s)::oid", (table.as_string(cur),))
+    name = table.as_string(cur)
+    cur.execute("SELECT to_regclass(%s)::oid", (name,))
     oid = cur.fetchone()[0]
+    if oid is None:
+        # Loads of two tasks into one new table: the second waits here until the first
+        # commits, then finds the table (two CREATE TABLEs would fail one of them).
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"create table {name}",))
+        oid = _committed_table_oid(cur, spec)
     if oid is None:
         cur.execute(
             sql.SQL("CREATE TABLE {} ({})").format(

@@ -87,7 +87,6 @@ def load(url: DatabaseUrl, spec: LoadSpec) -> LoadResult:
             "target_table TEXT NOT NULL, inserted_at TEXT NOT NULL, "
             "PRIMARY KEY (task_id, target_table))"
         )
-        _ensure_table(conn, spec)
         marker = conn.execute(
             f"SELECT 1 FROM {quote(MARKER_TABLE)} WHERE task_id = ? AND target_table = ?",
             (spec.task_id, spec.table),
@@ -101,6 +100,7 @@ def load(url: DatabaseUrl, spec: LoadSpec) -> LoadResult:
                 f"DELETE FROM {quote(MARKER_TABLE)} WHERE task_id = ? AND target_table = ?",
                 (spec.task_id, spec.table),
             )
+        _ensure_table(conn, spec)
         if spec.replace_where is not None:
             deleted = _delete_earlier(conn, spec)
         rows = _insert(conn, spec)

@@ -18,6 +18,15 @@ MASK = "***"
 # Greedy up to the last "@": an unencoded "@" or "/" in a password must not leak its tail.
 _AUTHORITY_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)\S*(?=@)", re.I)
 _PASSWORD_PARAM = re.compile(r"(?P<head>\bpassword\s*=\s*)('[^']*'|[^&\s]*)", re.I)
+# The same in one whole URL, where a password may also hold spaces.
+_URL_PASSWORD = re.compile(r"^(?P<head>[a-z][a-z0-9+.-]*://[^:/@]*:).*(?=@)", re.I | re.S)
+_URL_PASSWORD_PARAM = re.compile(r"(?P<head>[?&]password=)[^&]*", re.I)
+_BAD_PERCENT = re.compile(r"%(?![0-9a-fA-F]{2})")
+ENCODING_HINT = (
+    "percent-encode these characters in the user name and password: @ as %40, / as %2F, "
+    "? as %3F, # as %23, % as %25; or leave the password out of the URL and put it in "
+    "PGPASSWORD or ~/.pgpass"
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +69,13 @@ def redact_text(text: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """The URL with its password replaced by ``***`` (``postgresql://user:***@host:port/db``)."""
-    return redact_text(url)
+    """The URL with its password replaced by ``***`` (``postgresql://user:***@host:port/db``).
+
+    Everything between ``user:`` and the last ``@`` is masked, so a password left with a
+    raw ``@``, ``/`` or space in it is hidden whole.
+    """
+    url = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK, url)
+    return _URL_PASSWORD_PARAM.sub(lambda m: m.group("head") + MASK, url)
 
 
 def parse_database_url(url: str) -> DatabaseUrl:
@@ -93,7 +107,33 @@ def _parse_sqlite(url: str, redacted: str) -> DatabaseUrl:
     return DatabaseUrl(url=url, scheme=SQLITE_SCHEME, redacted=redacted, sqlite_path=path)
 
 
+def _check_postgres_syntax(url: str, redacted: str) -> None:
+    """Refuse URLs that libpq and urlsplit() would read differently.
+
+    libpq ends the user and password at the first ``@`` and the host at the first ``/``;
+    urlsplit() takes the last ``@`` before the first ``/``, ``?`` or ``#``. Either way a raw
+    special character in the password would put part of it in the host or database name,
+    where error messages show it.
+    """
+    rest = url.split("://", 1)[1]
+    authority, _, after = rest.partition("/")
+    credentials = authority.rpartition("@")[0]
+    path = after.split("?", 1)[0]
+    if authority.count("@") > 1 or "@" in path or any(c in credentials for c in "?#"):
+        raise ConfigError(
+            f"database URL {redacted!r} is ambiguous: its user name or password holds a raw "
+            "'@', '/', '?' or '#'",
+            hint=ENCODING_HINT,
+        )
+    if _BAD_PERCENT.search(url):
+        raise ConfigError(
+            f"database URL {redacted!r} holds a '%' that does not start a %XX escape",
+            hint=ENCODING_HINT,
+        )
+
+
 def _parse_postgres(url: str, scheme: str, redacted: str) -> DatabaseUrl:
+    _check_postgres_syntax(url, redacted)
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query))
     try:

@@ -85,3 +85,9 @@ def test_rows_are_encoded_line_by_line_and_checked_for_length():
     assert read_all(stream) == b"a\\tb\t\\N\nc\t3\n"
     with pytest.raises(DatabaseError, match="row 2: found 3 values, expected 2"):
         read_all(RowsCopyStream(iter([("a", 1), ("b", 2, 3)]), "rows()", 2))
+
+
+def test_a_short_row_is_refused_even_when_another_of_its_values_holds_a_tab():
+    # One value too few, one tab too many: the batch still has the right number of tabs.
+    with pytest.raises(DatabaseError, match="row 2: found 1 values, expected 2"):
+        read_all(RowsCopyStream(iter([("a", 1), ("b\t2",)]), "rows()", 2))

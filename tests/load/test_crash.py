@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.load.tasks import LoadPlays, bind
+from tests.load.tasks import LoadPlays, LoadValues, bind
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_SECONDS = 30
@@ -127,3 +127,50 @@ def test_concurrent_runs_of_one_task_load_it_once(db, tmp_path):
     assert errors == []
     assert db.query("SELECT count(*) FROM plays") == [(20_000,)]
     assert len(db.markers()) == 1
+
+
+def waiting_for_a_lock(db) -> bool:
+    return bool(
+        db.query(
+            "SELECT 1 FROM pg_stat_activity WHERE application_name = 'streamflow' "
+            "AND wait_event_type = 'Lock'"
+        )
+    )
+
+
+def test_first_loads_of_two_tasks_into_one_new_table_both_succeed(pg):
+    # The first load holds its newly created table uncommitted while the second one starts.
+    release = threading.Event()
+
+    class HeldOpen(LoadValues):
+        def rows(self):
+            yield ("first", 1)
+            release.wait(DEADLINE_SECONDS)
+            yield ("first", 2)
+
+    class Quick(LoadValues):
+        values = [("second", 3)]
+
+    errors: list[BaseException] = []
+
+    def run(task) -> None:
+        try:
+            task.run()
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    first = threading.Thread(target=run, args=(bind(HeldOpen(name="a"), pg.url),))
+    second = threading.Thread(target=run, args=(bind(Quick(name="b"), pg.url),))
+    first.start()
+    try:
+        wait_until(lambda: load_in_progress(pg), "the first load is copying")
+        second.start()
+        wait_until(lambda: waiting_for_a_lock(pg), "the second load waits for the first")
+    finally:
+        release.set()
+        first.join(timeout=DEADLINE_SECONDS)
+        if second.is_alive() or second.ident is not None:
+            second.join(timeout=DEADLINE_SECONDS)
+    assert errors == []
+    assert pg.rows("items") == [("first", 1), ("first", 2), ("second", 3)]
+    assert len(pg.markers()) == 2

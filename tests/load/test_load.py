@@ -45,6 +45,14 @@ def test_rerun_loads_nothing_more(db, tmp_path):
     assert len(db.markers()) == 1
 
 
+def test_rerun_is_a_no_op_even_after_the_table_was_altered(db, tmp_path):
+    path = write_tsv(tmp_path / "plays.tsv", PLAYS)
+    bind(LoadPlays(path=path), db.url).run()
+    db.execute("ALTER TABLE plays ADD COLUMN country TEXT")
+    bind(LoadPlays(path=path), db.url).run()  # its rows are in: nothing to check or load
+    assert db.query("SELECT artist, streams FROM plays ORDER BY 1") == PLAYS
+
+
 def test_two_tasks_append_to_one_table_each_with_its_marker(db, tmp_path):
     first = bind(LoadPlays(path=write_tsv(tmp_path / "a.tsv", PLAYS[:1])), db.url)
     second = bind(LoadPlays(path=write_tsv(tmp_path / "b.tsv", PLAYS[1:])), db.url)
@@ -123,8 +131,9 @@ def test_bad_line_far_into_a_large_file_is_found_by_number(db, tmp_path):
     assert not db.table_exists("plays")
 
 
-def test_rows_of_wrong_length_fail_before_commit(db):
-    cls = type("LoadShort", (LoadValues,), {"values": [("a", 1), ("b",)]})
+@pytest.mark.parametrize("short_row", [("b",), ("b\t2",)])
+def test_rows_of_wrong_length_fail_before_commit(db, short_row):
+    cls = type("LoadShort", (LoadValues,), {"values": [("a", 1), short_row]})
     with pytest.raises(DatabaseError, match=r"row 2: found 1 values, expected 2"):
         bind(cls(name="short"), db.url).run()
     assert db.markers() == []

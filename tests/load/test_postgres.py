@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from streamflow.errors import DatabaseError
-from tests.load.tasks import LoadPlays, bind
+from tests.load.tasks import LoadPlays, LoadValues, bind
 
 SECRET = "s3cr3t-Pa55word"
 
@@ -162,3 +162,16 @@ def test_role_without_create_privilege_loads_into_existing_tables(pg, tmp_path):
     bind(LoadPlays(path=str(other)), pg.server.url(pg.name, user=name, password=SECRET)).run()
     assert pg.rows("plays") == [("Abba", 3), ("Bach", 12)]
     assert len(pg.markers()) == 2
+
+
+def test_text_arrives_intact_whatever_client_encoding_the_environment_sets(
+    pg, tmp_path, monkeypatch
+):
+    # COPY data is UTF-8; a LATIN1 client encoding would turn "Björk" into "BjÃ¶rk".
+    monkeypatch.setenv("PGCLIENTENCODING", "LATIN1")
+    bind(LoadPlays(path=write_plays(tmp_path, "Björk\t3\n")), pg.url).run()
+    cls = type("LoadOdd", (LoadValues,), {"values": [("Sigur Rós ✓", 1)]})
+    bind(cls(name="utf8"), pg.url).run()
+    monkeypatch.delenv("PGCLIENTENCODING")
+    assert pg.rows("plays") == [("Björk", 3)]
+    assert pg.rows("items") == [("Sigur Rós ✓", 1)]

@@ -14,8 +14,8 @@ from tests.load.tasks import LoadPlays
     ("url", "shown"),
     [
         ("postgresql://ann:pw@db.example:5433/dw", "postgresql://ann:***@db.example:5433/dw"),
-        ("postgres://ann:p@ss/w:rd@db/dw", "postgres://ann:***@db/dw"),
-        ("postgresql://ann:p@ss@db/dw?sslmode=require", "postgresql://ann:***@db/dw?sslmode=require"),
+        ("postgresql://ann:p%40ss%2Fw@db/dw?sslmode=require", "postgresql://ann:***@db/dw?sslmode=require"),
+        ("postgresql://ann:my secret@db/dw", "postgresql://ann:***@db/dw"),
         ("postgresql://ann@db/dw?password=pw&sslmode=require", "postgresql://ann@db/dw?password=***&sslmode=require"),
         ("postgresql://ann@db/dw", "postgresql://ann@db/dw"),
         ("sqlite:///data/streamflow.sqlite3", "sqlite:///data/streamflow.sqlite3"),
@@ -25,6 +25,27 @@ def test_redacted_url_hides_only_the_password(url, shown):
     assert redact_url(url) == shown
     parsed = parse_database_url(url)
     assert str(parsed) == shown and shown in repr(parsed)
+
+
+@pytest.mark.parametrize(
+    ("url", "fix"),
+    [
+        ("postgresql://ann:p@ss@db/dw", "%40"),
+        ("postgres://ann:p@ss/w:rd@db/dw", "%2F"),
+        ("postgresql://ann:pa/ss@db:5432/dw", "%2F"),
+        ("postgresql://ann:12/34@db/dw", "%2F"),
+        ("postgresql://ann:50%off@db/dw", "%25"),
+    ],
+)
+def test_special_characters_left_raw_in_a_password_are_refused_without_showing_it(url, fix):
+    # libpq and a URL parser would split these differently: parts of the password would
+    # end up as the host or the database name, and in their error messages.
+    with pytest.raises(ConfigError) as caught:
+        parse_database_url(url)
+    text = f"{caught.value}\n{caught.value.hint}"
+    assert fix in caught.value.hint
+    for piece in ("p@ss", "ss/w", "w:rd", "pa/ss", "12/34", "50%off", ":p@", "/34", "%off"):
+        assert piece not in text
 
 
 def test_password_is_scrubbed_from_free_text_raw_and_percent_encoded():
