@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from streamflow.fs.hadoop_cli import HadoopCliFileSystem
@@ -61,11 +63,19 @@ def test_targets_exist_counts_directories_only_with_success_in_two_processes(san
 
 
 def test_written_file_round_trips_and_appears_only_when_closed(sandbox, fs):
+    data = b"hello\x00world\n" * 100_000  # more than any buffer on the way
+    copying = sandbox.local("/new/dir/data.bin._COPYING_")
     with fs.open_output("/new/dir/data.bin") as out:
-        out.write(b"hello\x00world\n" * 1000)
+        out.write(data)
+        out.flush()
+        deadline = time.monotonic() + 10
+        while not copying.exists():  # hadoop fs -put has started writing
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
         assert not sandbox.local("/new/dir/data.bin").exists()
+    assert not copying.exists()
     with fs.open_input("/new/dir/data.bin") as source:
-        assert source.read() == b"hello\x00world\n" * 1000
+        assert source.read() == data
 
 
 def test_atomic_target_write_through_the_cli(sandbox, fs):
