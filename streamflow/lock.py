@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,12 +72,18 @@ def acquire(pid_dir: str | os.PathLike[str], command: Sequence[str]) -> RunLock:
             f"another run of this command is in progress ({who} holds {path})",
             hint="wait for it to finish; use --no-lock only if overlapping runs are safe",
         ) from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()}\n{' '.join(command)}\n".encode(), 0)
+    record = f"{os.getpid()}\n{' '.join(command)}\n".encode()
+    os.pwrite(fd, record, 0)  # then cut what an earlier holder left: never an empty file
+    os.ftruncate(fd, len(record))
     return RunLock(path, fd)
 
 
 def _read_pid(fd: int) -> str:
-    text = os.pread(fd, 4096, 0).decode(errors="replace")
-    first = text.split("\n", 1)[0].strip()
-    return first if first.isdigit() else ""
+    # The holder writes its pid just after taking the lock: give it a moment to appear.
+    for _ in range(25):
+        text = os.pread(fd, 4096, 0).decode(errors="replace")
+        first = text.split("\n", 1)[0].strip()
+        if first.isdigit():
+            return first
+        time.sleep(0.01)
+    return ""
