@@ -11,7 +11,6 @@ import functools
 import logging
 import os
 import re
-import shutil
 from collections.abc import Callable, Mapping, Sequence
 from typing import BinaryIO
 
@@ -19,42 +18,11 @@ from streamflow.config import HadoopConfig
 from streamflow.errors import ConfigError
 from streamflow.fs.base import FileSystem, Kind
 from streamflow.fs.hadoop_cli import HadoopCliFileSystem
+from streamflow.hadoop.install import find_hadoop_bin
 
 log = logging.getLogger(__name__)
 
 _URI_PREFIX = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*")
-
-
-def find_hadoop_bin(config: HadoopConfig, env: Mapping[str, str] | None = None) -> str:
-    """The ``hadoop`` executable: ``hadoop_bin`` from config, ``$HADOOP_HOME/bin``, PATH."""
-    env = os.environ if env is None else env
-    searched = []
-    if config.hadoop_bin:
-        if os.access(config.hadoop_bin, os.X_OK) and os.path.isfile(config.hadoop_bin):
-            return config.hadoop_bin
-        found = shutil.which(config.hadoop_bin, path=env.get("PATH"))
-        if found:
-            return found
-        raise ConfigError(
-            f"[hadoop] hadoop_bin is {config.hadoop_bin!r}, which is not an executable file",
-            hint="set it to the full path of the hadoop command, or leave it empty to search",
-        )
-    for variable in ("HADOOP_HOME", "HADOOP_PREFIX"):
-        home = env.get(variable)
-        if home:
-            candidate = os.path.join(home, "bin", "hadoop")
-            searched.append(f"${variable}/bin/hadoop ({candidate})")
-            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-                return candidate
-    found = shutil.which("hadoop", path=env.get("PATH"))
-    if found:
-        return found
-    searched.append("every directory on PATH")
-    raise ConfigError(
-        f"cannot find the hadoop command; looked in {', '.join(searched)}",
-        hint="set HADOOP_HOME, put hadoop on PATH, or set [hadoop] hadoop_bin "
-        "(STREAMFLOW_HADOOP_HADOOP_BIN)",
-    )
 
 
 def hdfs_filesystem(

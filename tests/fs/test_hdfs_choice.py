@@ -10,7 +10,8 @@ import pytest
 from streamflow.config import HadoopConfig
 from streamflow.errors import ConfigError
 from streamflow.fs.hadoop_cli import HadoopCliFileSystem
-from streamflow.fs.hdfs import LibhdfsFileSystem, find_hadoop_bin, hdfs_filesystem
+from streamflow.fs.hdfs import LibhdfsFileSystem, hdfs_filesystem
+from streamflow.hadoop.install import find_hadoop_bin
 from tests.hadoop_emulator.sandbox import make_sandbox
 
 

@@ -9,12 +9,9 @@ import sys
 import pytest
 
 from streamflow.errors import UsageError
-from streamflow.mr.runners.hadoop import (
-    _temporary_sibling,
-    hadoop_quote,
-    resource_uri,
-    task_command,
-)
+from streamflow.hadoop.command import hadoop_quote, task_command
+from streamflow.hadoop.shipping import resource_uri
+from streamflow.mr.runners.hadoop import temporary_sibling
 from tests.hadoop_emulator.options import parse_resource, split_command
 
 PRINT_ARGS = "import json, sys; print(json.dumps(sys.argv[1:]))"
@@ -59,6 +56,6 @@ def test_shipped_resources_survive_hadoops_uri_parsing(path, name):
     ],
 )
 def test_temporary_output_is_in_the_outputs_own_directory(output, directory):
-    temp = _temporary_sibling(output)
+    temp = temporary_sibling(output)
     assert temp.startswith(f"{directory}.out.tmp-")
     assert "/" not in temp[len(directory) :]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streamflow.mr.runners.hadoop import extract_traceback
+from streamflow.hadoop.output import extract_traceback
 
 LOG = "2024-06-01 10:00:0{} INFO mapreduce.Job:  map 0% reduce 0%"
 

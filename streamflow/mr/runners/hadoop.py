@@ -1,8 +1,8 @@
 """The Hadoop runner: each step a Hadoop Streaming job, reading and writing the cluster's FS.
 
-Per run it zips the job's module and the streamflow package (the task side needs nothing
-installed but Python), uploads local inputs to a scratch directory, runs one
-``hadoop jar <streaming jar>`` per step (steps chain through scratch directories), streams
+Per run it ships the job's code (``streamflow.hadoop.shipping``), uploads local inputs to a
+scratch directory, runs one ``hadoop jar <streaming jar>`` per step (steps chain through
+scratch directories; ``streamflow.hadoop.command`` builds the command line), streams
 Hadoop's progress, parses its counters, and moves the last step's output into place only
 when it is complete. Paths without a scheme mean what Hadoop says they mean: the cluster's
 ``fs.defaultFS``, whatever that is. On failure it shows the Python traceback of the task
@@ -11,139 +11,42 @@ that failed, found in Hadoop's stderr (local job runner) or in ``yarn logs`` (YA
 
 from __future__ import annotations
 
-import glob
 import logging
 import os
 import re
 import shutil
 import subprocess
-import tarfile
 import time
 import uuid
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import quote
 
-import streamflow
 from streamflow.config import HadoopConfig
-from streamflow.errors import ConfigError, JobError, MissingInput, StreamflowError, UsageError
-from streamflow.fs.hadoop_cli import HadoopCliFileSystem, is_log_noise, messages
-from streamflow.fs.hdfs import find_hadoop_bin
-from streamflow.mr.harness import combines_in_mapper
-from streamflow.mr.runners.base import Counters, JobSpec, Runner, split_name
+from streamflow.errors import JobError, MissingInput, StreamflowError, UsageError
+from streamflow.fs.hadoop_cli import HadoopCliFileSystem, messages
+from streamflow.hadoop.command import hadoop_quote, streaming_command
+from streamflow.hadoop.install import find_hadoop_bin, find_streaming_jar, find_yarn_bin
+from streamflow.hadoop.output import (
+    application_id,
+    extract_traceback,
+    failed_attempts,
+    launch_errors,
+    parse_counters,
+    progress,
+    tracking_url,
+)
+from streamflow.hadoop.shipping import job_resources
+from streamflow.hadoop.yarn import fetch_task_traceback, kill_application
+from streamflow.mr.runners.base import Counters, JobSpec, Runner
 
 log = logging.getLogger("streamflow.mr")
 
-__all__ = ["HadoopRunner", "find_streaming_jar", "hadoop_quote"]
+__all__ = ["HadoopRunner", "find_streaming_jar", "hadoop_quote", "temporary_sibling"]
 
-CODE_ZIP = "streamflow-job.zip"
-KEY_FIELD_PARTITIONER = "org.apache.hadoop.mapred.lib.KeyFieldBasedPartitioner"
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
-_PROGRESS = re.compile(r"\bmap \d+% reduce \d+%")
-_ATTEMPT = re.compile(r"Task Id : (attempt_\S+), Status : FAILED")
-_APPLICATION = re.compile(r"Submitted application (application_\d+_\d+)")
-_TRACKING = re.compile(r"The url to track the job: (\S+)")
-_LAUNCH_ERROR = re.compile(r"ERROR streaming\.StreamJob: (.*)")
-
-# Where distributions put the streaming jar, relative to a Hadoop home.
-_JAR_PLACES = (
-    "share/hadoop/tools/lib",
-    "contrib/streaming",
-    "",
-    "lib",
-)
-_DISTRIBUTION_HOMES = (
-    "/usr/lib/hadoop-mapreduce",
-    "/usr/hdp/current/hadoop-mapreduce-client",
-    "/opt/cloudera/parcels/CDH/lib/hadoop-mapreduce",
-    "/usr/lib/hadoop",
-    "/usr/local/hadoop",
-    "/opt/hadoop",
-)
-
-
-def find_streaming_jar(
-    configured: str, hadoop_bin: str, env: Mapping[str, str] | None = None
-) -> str:
-    """The streaming jar: configured, ``$HADOOP_STREAMING_JAR``, else the usual places."""
-    env = os.environ if env is None else env
-    for origin, value in (
-        ("[hadoop] streaming_jar", configured),
-        ("HADOOP_STREAMING_JAR", env.get("HADOOP_STREAMING_JAR", "")),
-    ):
-        if value:
-            if os.path.isfile(value):
-                return value
-            raise ConfigError(
-                f"{origin} is {value!r}, which is not a file",
-                hint="point it at hadoop-streaming-<version>.jar, or unset it to search",
-            )
-    homes = [env[v] for v in ("HADOOP_HOME", "HADOOP_PREFIX", "HADOOP_MAPRED_HOME") if env.get(v)]
-    homes.append(str(Path(os.path.realpath(hadoop_bin)).parent.parent))
-    homes.extend(_DISTRIBUTION_HOMES)
-    searched = []
-    for home in dict.fromkeys(homes):
-        for place in _JAR_PLACES:
-            directory = os.path.join(home, place) if place else home
-            searched.append(directory)
-            jars = [
-                jar
-                for jar in glob.glob(os.path.join(directory, "hadoop-streaming*.jar"))
-                if not jar.endswith(("-sources.jar", "-tests.jar", "-test-sources.jar"))
-            ]
-            if jars:
-                return sorted(jars)[-1]
-    raise ConfigError(
-        "cannot find the Hadoop streaming jar (hadoop-streaming*.jar); looked in "
-        + ", ".join(searched),
-        hint="set HADOOP_STREAMING_JAR or [hadoop] streaming_jar "
-        "(STREAMFLOW_HADOOP_STREAMING_JAR) to its path",
-    )
-
-
-def hadoop_quote(word: str) -> str:
-    """Quote one word of a task command for Hadoop Streaming, which splits on spaces and
-    honours '...' and "..." but no backslash escapes (and runs no shell)."""
-    if word and not re.search(r"[\s'\"]", word):
-        return word
-    if "'" not in word:
-        return f"'{word}'"
-    if '"' not in word:
-        return f'"{word}"'
-    raise UsageError(
-        f"the argument {word!r} holds both kinds of quote, which Hadoop Streaming cannot pass",
-        hint="avoid mixing ' and \" in job arguments and commands run on Hadoop",
-    )
-
-
-def shell_command(command: str) -> str:
-    """``sh -c COMMAND`` quoted for Streaming, for pipes and other shell syntax."""
-    return f"sh -c {hadoop_quote(command)}"
-
-
-def sh_quote(word: str) -> str:
-    """Quote a word for ``sh`` with single quotes only, so the script can still be passed
-    through Streaming's '...' or "..." quoting (shlex.quote may use both kinds)."""
-    if word and re.fullmatch(r"[\w@%+=:,./-]+", word):
-        return word
-    return "'" + word.replace("'", "'\\''") + "'"
-
-
-def task_command(words: Sequence[str]) -> str:
-    """A task command for Streaming: plain words when Streaming's splitting keeps them, else
-    through ``sh -c`` (Streaming drops an empty word: ``''`` splits to nothing)."""
-    if all(words):
-        return " ".join(hadoop_quote(word) for word in words)
-    return shell_command(" ".join(sh_quote(word) for word in words))
-
-
-def resource_uri(path: str, name: str) -> str:
-    """One ``-files``/``-archives`` entry: Hadoop splits the list on commas and parses each
-    entry as a URI whose fragment names the link, so path and name are percent-encoded."""
-    return f"{quote(os.path.abspath(path))}#{quote(name, safe='')}"
+_GLOB = re.compile(r"[*?\[{]")
 
 
 @dataclass
@@ -209,19 +112,29 @@ class HadoopRunner(Runner):
         local_inputs, cluster_inputs = self._classify_inputs()
         self._scratch_created = True  # from here on cleanup() removes it (-f: if it exists)
         inputs = cluster_inputs + self._upload(local_inputs)
-        code = self._code_zip()
-        temp_output = _temporary_sibling(final)
+        files, archives = job_resources(self.spec, self.scratch_dir)
+        temp_output = temporary_sibling(final)
         try:
             for num, desc in enumerate(self.spec.steps):
                 last = num == len(self.spec.steps) - 1
                 output = temp_output if last else f"{self.cluster_scratch}/step-{num + 1}"
                 if desc.get("input_manifest"):
                     inputs = self._manifest(inputs, num)
-                argv = self.step_command(num, desc, inputs, output, code)
+                argv = streaming_command(
+                    self.spec,
+                    num,
+                    hadoop_bin=self.hadoop_bin,
+                    streaming_jar=self.streaming_jar,
+                    python_bin=self.python_bin,
+                    inputs=inputs,
+                    output=output,
+                    files=files,
+                    archives=archives,
+                )
                 result = self._run_step(num, argv)
                 self._counters.append(result.counters)
                 if result.returncode != 0:
-                    raise self._step_error(num, result, inputs, output)
+                    raise self._step_error(num, result, inputs)
                 inputs = [output]
             self._commit(temp_output, final)
         except BaseException:
@@ -246,6 +159,8 @@ class HadoopRunner(Runner):
             self.fs.delete(path, recursive=True)
         except Exception as exc:
             log.warning("could not remove %s: %s", path, exc)
+
+    # -- inputs ---------------------------------------------------------------------------
 
     def _classify_inputs(self) -> tuple[list[str], list[str]]:
         """(local files to upload, paths already on the cluster); missing ones are an error.
@@ -276,7 +191,7 @@ class HadoopRunner(Runner):
                 "jobs never overwrite output",
             )
         kinds = kinds[len(output) :]
-        missing = [p for p, kind in zip(checks, kinds) if kind is None and not _has_glob(p)]
+        missing = [p for p, kind in zip(checks, kinds) if kind is None and not _GLOB.search(p)]
         if missing:
             raise MissingInput(
                 f"input path(s) not found here or on the cluster: {', '.join(missing)}",
@@ -351,114 +266,7 @@ class HadoopRunner(Runner):
         self.fs.put([str(local)], target)
         return [target]
 
-    def _code_zip(self) -> str:
-        """A zip of the streamflow package and the job's module (with its package's other
-        modules), put on the tasks' PYTHONPATH."""
-        path = os.path.join(self.scratch_dir, CODE_ZIP)
-        package_dir = Path(streamflow.__file__).parent
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-            for source in sorted(package_dir.rglob("*.py")):
-                archive.write(source, str(source.relative_to(package_dir.parent)))
-            root = Path(self.spec.python_path)
-            job_file = Path(self.spec.job_file)
-            module = self.spec.job_name.split(":")[0]
-            if module.startswith("streamflow."):
-                return path
-            parts = module.split(".")
-            sources = {job_file}
-            if len(parts) > 1:
-                sources.update(job_file.parent.glob("*.py"))
-                for depth in range(1, len(parts)):
-                    init = root.joinpath(*parts[:depth], "__init__.py")
-                    if init.exists():
-                        sources.add(init)
-            for source in sorted(sources):
-                archive.write(source, str(source.relative_to(root)))
-        return path
-
-    # -- the command ---------------------------------------------------------------------------
-
-    def step_command(
-        self, num: int, desc: dict, inputs: Sequence[str], output: str, code_zip: str
-    ) -> list[str]:
-        """``hadoop jar JAR`` + generic options (-D, -files, -archives) + streaming options."""
-        jobconf = {**self.spec.jobconf, **desc.get("jobconf", {})}
-        streaming: list[str] = []
-        if self.spec.sort_values:
-            jobconf.setdefault("stream.num.map.output.key.fields", "2")
-            jobconf.setdefault("mapreduce.partition.keypartitioner.options", "-k1,1")
-        if "mapreduce.job.name" not in jobconf:
-            jobconf["mapreduce.job.name"] = (
-                f"streamflow {self.spec.job_name} step {num + 1} of {len(self.spec.steps)}"
-            )
-        generic = [arg for key, value in jobconf.items() for arg in ("-D", f"{key}={value}")]
-        files = [resource_uri(code_zip, CODE_ZIP)]
-        for entry in self.spec.files:
-            files.append(resource_uri(*_shipped(entry)))
-        archives = [self._dir_archive(entry) for entry in self.spec.dirs]
-        for entry in self.spec.archives:
-            archives.append(resource_uri(*_shipped(entry)))
-        generic += ["-files", ",".join(files)]
-        if archives:
-            generic += ["-archives", ",".join(archives)]
-
-        for path in inputs:
-            streaming += ["-input", path]
-        streaming += ["-output", output]
-        if self.spec.hadoop_input_format and num == 0:
-            streaming += ["-inputformat", self.spec.hadoop_input_format]
-        if self.spec.hadoop_output_format and num == len(self.spec.steps) - 1:
-            streaming += ["-outputformat", self.spec.hadoop_output_format]
-        partitioner = self.spec.partitioner
-        if self.spec.sort_values and not partitioner:
-            partitioner = KEY_FIELD_PARTITIONER
-        if partitioner:
-            streaming += ["-partitioner", partitioner]
-        streaming += ["-mapper", self._substep(num, desc, "mapper") or "cat"]
-        if desc.get("combiner") and not combines_in_mapper(desc):
-            # (When both are Python, the mapper task has already combined its output.)
-            streaming += ["-combiner", self._substep(num, desc, "combiner")]
-        if desc.get("reducer"):
-            streaming += ["-reducer", self._substep(num, desc, "reducer")]
-        elif desc.get("combiner"):
-            streaming += ["-reducer", "cat"]
-        else:
-            streaming += ["-numReduceTasks", "0"]
-        streaming += ["-cmdenv", f"PYTHONPATH={CODE_ZIP}"]
-        return [self.hadoop_bin, "jar", self.streaming_jar, *generic, *streaming]
-
-    def _substep(self, num: int, desc: dict, phase: str) -> str | None:
-        sub = desc.get(phase)
-        if sub is None:
-            return None
-        if sub["type"] == "command":
-            return shell_command(sub["command"])
-        words = [
-            self.python_bin,
-            "-m",
-            "streamflow.mr.harness",
-            self.spec.job_name,
-            "--step-num",
-            str(num),
-            f"--{phase}",
-            *self.spec.task_args,
-        ]
-        if "pre_filter" in sub:
-            python = " ".join(sh_quote(word) for word in words)
-            return shell_command(f"{sub['pre_filter']} | {python}")
-        return task_command(words)
-
-    def _dir_archive(self, entry: str) -> str:
-        path, name = split_name(entry)
-        if not os.path.isdir(path):
-            raise MissingInput(f"directory {path} to ship with the job does not exist")
-        archive = os.path.join(self.scratch_dir, f"dir-{len(os.listdir(self.scratch_dir))}.tgz")
-        with tarfile.open(archive, "w:gz") as tar:
-            for child in sorted(os.listdir(path)):
-                tar.add(os.path.join(path, child), arcname=child)
-        return resource_uri(archive, name)
-
-    # -- running and reading Hadoop's output ---------------------------------------------------
+    # -- running a step and reading what Hadoop said ----------------------------------------
 
     def _run_step(self, num: int, argv: list[str]) -> StepResult:
         label = f"step {num + 1} of {len(self.spec.steps)}"
@@ -477,28 +285,26 @@ class HadoopRunner(Runner):
             for line in process.stdout:
                 line = line.rstrip("\n")
                 result.lines.append(line)
-                progress = _PROGRESS.search(line)
-                if progress:
-                    log.info("%s: %s", label, progress.group(0))
+                shown = progress(line)
+                if shown:
+                    log.info("%s: %s", label, shown)
             result.returncode = process.wait()
         except BaseException:
             # Interrupted (Ctrl-C, a signal turned into an exception): stop the client too,
             # and on YARN the job itself, which outlives its client.
             process.kill()
             process.wait()
-            application = _APPLICATION.search("\n".join(result.lines))
+            application = application_id("\n".join(result.lines))
             if application:
-                self._kill_application(application.group(1))
+                kill_application(self._yarn_bin(), application, self.env)
             raise
         result.counters = parse_counters(result.lines)
         return result
 
-    def _step_error(
-        self, num: int, result: StepResult, inputs: Sequence[str], output: str
-    ) -> StreamflowError:
+    def _step_error(self, num: int, result: StepResult, inputs: Sequence[str]) -> StreamflowError:
         label = f"step {num + 1} of {len(self.spec.steps)} of {self.spec.job_name}"
         text = "\n".join(result.lines)
-        launch = [m.group(1) for m in map(_LAUNCH_ERROR.search, result.lines) if m]
+        launch = launch_errors(result.lines)
         if "already exists" in text and result.returncode == 5:
             return JobError(
                 f"{label}: Hadoop refused to start: {launch[-1] if launch else text}",
@@ -509,14 +315,14 @@ class HadoopRunner(Runner):
                 f"{label}: Hadoop cannot find an input: {launch[-1] if launch else text}",
                 hint=f"inputs were: {', '.join(inputs)}",
             )
-        if launch and not _ATTEMPT.search(text) and "subprocess failed" not in text:
+        if launch and not failed_attempts(text) and "subprocess failed" not in text:
             return JobError(
                 f"{label}: Hadoop Streaming rejected the job: {launch[0]}",
                 hint=f"the command was: {' '.join(result.argv)}",
             )
-        application = _APPLICATION.search(text)
+        application = application_id(text)
         if application:
-            return self._yarn_error(label, result, application.group(1))
+            return self._yarn_error(label, text, application)
         traceback = extract_traceback(result.lines)
         if traceback:
             return JobError(f"{label} failed; the task said:\n{traceback}")
@@ -525,57 +331,27 @@ class HadoopRunner(Runner):
             f"{label} failed (hadoop exit code {result.returncode}); its last lines:\n{tail}"
         )
 
-    def _yarn_bin(self) -> str:
-        """``yarn`` next to ``hadoop``, else on PATH."""
-        yarn = os.path.join(os.path.dirname(self.hadoop_bin), "yarn")
-        if os.path.exists(yarn):
-            return yarn
-        return shutil.which("yarn", path=self.env.get("PATH")) or "yarn"
-
-    def _kill_application(self, application: str) -> None:
-        log.warning("killing the YARN application %s", application)
-        argv = [self._yarn_bin(), "application", "-kill", application]
-        try:
-            subprocess.run(argv, capture_output=True, env=self.env, timeout=60, check=True)
-        except (OSError, subprocess.SubprocessError) as exc:
-            log.warning(
-                "could not kill %s (%s); kill it with: yarn application -kill %s",
-                application,
-                exc,
-                application,
-            )
-
-    def _yarn_error(self, label: str, result: StepResult, application: str) -> JobError:
-        text = "\n".join(result.lines)
-        attempts = _ATTEMPT.findall(text)
-        tracking = _TRACKING.search(text)
-        where = tracking.group(1) if tracking else "the ResourceManager web UI"
+    def _yarn_error(self, label: str, text: str, application: str) -> JobError:
+        attempts = failed_attempts(text)
         failed = f"failed task attempts: {', '.join(attempts)}" if attempts else ""
-        argv = [self._yarn_bin(), "logs", "-applicationId", application, "-log_files", "stderr"]
-        try:
-            fetched = subprocess.run(argv, capture_output=True, env=self.env, timeout=300)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            reason = str(exc)
-        else:
-            if fetched.returncode == 0:
-                found = find_container_traceback(fetched.stdout.decode("utf-8", "replace"))
-                if found:
-                    container, traceback = found
-                    attempt = attempts[-1] if attempts else "unknown attempt"
-                    return JobError(
-                        f"{label} failed on YARN ({application}); task attempt {attempt} "
-                        f"(container {container}) said:\n{traceback}",
-                        hint=failed or None,
-                    )
-                reason = "its task logs hold no Python traceback"
-            else:
-                said = messages(fetched.stderr)
-                reason = said[-1] if said else f"yarn logs exited {fetched.returncode}"
+        found = fetch_task_traceback(self._yarn_bin(), application, self.env)
+        if isinstance(found, tuple):
+            container, traceback = found
+            attempt = attempts[-1] if attempts else "unknown attempt"
+            return JobError(
+                f"{label} failed on YARN ({application}); task attempt {attempt} "
+                f"(container {container}) said:\n{traceback}",
+                hint=failed or None,
+            )
+        where = tracking_url(text) or "the ResourceManager web UI"
         return JobError(
-            f"{label} failed on YARN ({application}); could not get the task's traceback: {reason}",
+            f"{label} failed on YARN ({application}); could not get the task's traceback: {found}",
             hint=f"look at {where}, or run `yarn logs -applicationId {application}` once log "
             f"aggregation has finished. {failed}".strip(),
         )
+
+    def _yarn_bin(self) -> str:
+        return find_yarn_bin(self.hadoop_bin, self.env)
 
     # -- output and cleanup ----------------------------------------------------------------------
 
@@ -620,95 +396,7 @@ class HadoopRunner(Runner):
         super().cleanup()
 
 
-def _shipped(entry: str) -> tuple[str, str]:
-    """(local path, link name) of a FILES/ARCHIVES entry, which must exist here."""
-    path, name = split_name(entry)
-    if not os.path.exists(path):
-        raise MissingInput(
-            f"file {path} to ship with the job does not exist",
-            hint="check FILES/ARCHIVES and the file arguments of the job",
-        )
-    return path, name
-
-
-def _temporary_sibling(path: str) -> str:
-    """A new name in the same directory as ``path`` (renames stay within one mount point).
-
-    >>> [_temporary_sibling(p)[:-12] for p in ("/out", "a/out/", "out", "hdfs://nn/out")]
-    ['/.out.tmp-', 'a/.out.tmp-', '.out.tmp-', 'hdfs://nn/.out.tmp-']
-    """
+def temporary_sibling(path: str) -> str:
+    """A new name in the same directory as ``path`` (renames stay within one mount point)."""
     parent, slash, name = path.rstrip("/").rpartition("/")
-    temp = f".{name}.tmp-{uuid.uuid4().hex[:12]}"
-    return f"{parent}{slash}{temp}"
-
-
-def _has_glob(path: str) -> bool:
-    return bool(re.search(r"[*?\[{]", path))
-
-
-def parse_counters(lines: Sequence[str]) -> Counters:
-    """Counters from Hadoop's ``Counters: N`` block (group lines one tab in, counters two)."""
-    counters: Counters = {}
-    group = None
-    inside = False
-    for line in lines:
-        if re.search(r"\bCounters: \d+$", line):
-            counters, group, inside = {}, None, True
-            continue
-        if not inside:
-            continue
-        if line.startswith("\t\t") and group is not None:
-            name, _, value = line.strip().rpartition("=")
-            try:
-                counters.setdefault(group, {})[name] = int(value)
-            except ValueError:
-                continue
-        elif line.startswith("\t"):
-            group = line.strip()
-        else:
-            inside = False
-    return counters
-
-
-_TRACEBACK_START = "Traceback (most recent call last):"
-_CHAINED = (
-    "During handling of the above exception, another exception occurred:",
-    "The above exception was the direct cause of the following exception:",
-)
-
-
-def extract_traceback(lines: Sequence[str]) -> str:
-    """The first Python traceback in task stderr mixed with Hadoop's log lines, with the
-    exceptions chained to it and the harness's "streamflow: ... failed" line before it."""
-    lines = [line for line in lines if not is_log_noise(line)]
-    for start, line in enumerate(lines):
-        if line.startswith(_TRACEBACK_START):
-            end = _traceback_end(lines, start)
-            # "During handling ..." / "The above exception ...": the later exceptions too.
-            while lines[end + 1 : end + 4 : 2] == ["", ""] and lines[end + 2] in _CHAINED:
-                if not lines[end + 4 : end + 5] or not lines[end + 4].startswith(_TRACEBACK_START):
-                    break
-                end = _traceback_end(lines, end + 4)
-            if start > 0 and lines[start - 1].startswith("streamflow: "):
-                start -= 1
-            return "\n".join(lines[start : end + 1])
-    return ""
-
-
-def _traceback_end(lines: Sequence[str], start: int) -> int:
-    """Index of the exception line (the first one not indented) ending a traceback."""
-    for index in range(start + 1, len(lines)):
-        if lines[index] and not lines[index].startswith((" ", "\t")):
-            return index
-    return len(lines) - 1
-
-
-def find_container_traceback(logs: str) -> tuple[str, str] | None:
-    """(container id, traceback) of the last container whose stderr holds a traceback."""
-    found = None
-    for chunk in re.split(r"^Container: ", logs, flags=re.MULTILINE)[1:]:
-        container = chunk.split(None, 1)[0]
-        traceback = extract_traceback(chunk.splitlines())
-        if traceback:
-            found = (container, traceback)
-    return found
+    return f"{parent}{slash}.{name}.tmp-{uuid.uuid4().hex[:12]}"
