@@ -12,6 +12,7 @@ import hashlib
 import heapq
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from jobs.streams import write_streams
 from jobs.streams_per_artist import StreamsPerArtist
@@ -27,6 +28,9 @@ from streamflow import (
 from streamflow.load import CopyToTable
 from streamflow.mr.task import MRJobTask
 from streamflow.target import FileSystemTarget
+
+if TYPE_CHECKING:
+    from streamflow.console import Console
 
 
 def target_for(path: str, task: Task) -> FileSystemTarget:
@@ -157,3 +161,25 @@ class ArtistToplistToDatabase(CopyToTable, _Interval):
 
     def requires(self) -> Top10Artists:
         return Top10Artists(**self.interval_params())
+
+
+def report(root: ArtistToplistToDatabase, console: Console) -> None:
+    """Print the top 10 of a finished run and where each output went."""
+    top10 = root.deps()[0]
+    aggregate = top10.deps()[0]
+    with top10.output().open("r") as lines:
+        rows = [line.rstrip("\n").split("\t") for line in lines]
+    console.table(
+        f"Top 10 artists, {root.date_interval.date_a} to {root.date_interval.date_b} (excluded)",
+        ["#", "artist", "streams"],
+        [(rank, artist, streams) for rank, (_, _, artist, streams) in enumerate(rows, 1)],
+    )
+    days = aggregate.deps()
+    where = [
+        ("daily logs", f"{days[0].output().path} ... ({len(days)} days)"),
+        ("streams per artist", aggregate.output().path),
+        ("top 10", top10.output().path),
+        ("database", str(root.output())),
+    ]
+    for label, place in where:
+        console.print(f"{label + ':':<20}{place}")

@@ -44,9 +44,17 @@ class TaskCommand:
 
 
 # Commands that run one fixed task: name -> TaskCommand. Adding a pipeline command is one line.
-TASK_COMMANDS: dict[str, TaskCommand] = {}
+TASK_COMMANDS: dict[str, TaskCommand] = {
+    "top-artists": TaskCommand(
+        "jobs.top_artists:ArtistToplistToDatabase",
+        "The reference pipeline: stream logs -> streams per artist (MapReduce) -> top 10 -> "
+        "database table top10.\n\nThe days are generated (deterministic per date) unless "
+        "--streams-path names them. Prints the top 10 and where each output went.",
+        after="jobs.top_artists:report",
+    ),
+}
 
-CONFIG_OPTIONS = ("config", "log_level", "log_file", "runner", "db_url")
+CONFIG_OPTIONS = ("config", "log_level", "log_file", "runner", "data_dir", "db_url")
 RUN_OPTIONS = ("workers", "lock", "lock_pid_dir", "local_scheduler", "dry_run")
 
 
@@ -67,6 +75,11 @@ def _config_options() -> list[click.Option]:
             ["--runner", "runner"],
             type=click.Choice(RUNNERS),
             help="Where MapReduce jobs run [default: inline].",
+        ),
+        click.Option(
+            ["--data-dir", "data_dir"],
+            metavar="DIR",
+            help="Where pipelines keep their outputs [default: data].",
         ),
         click.Option(
             ["--db-url", "db_url"],
@@ -264,6 +277,7 @@ def _load(options: dict[str, Any]) -> Config:
         "core.lock_pid_dir": options.get("lock_pid_dir"),
         "core.log_level": (options.get("log_level") or "").upper() or None,
         "core.log_file": options.get("log_file"),
+        "core.data_dir": options.get("data_dir"),
         "mr.runner": options.get("runner"),
         "db.url": options.get("db_url"),
     }

@@ -143,6 +143,27 @@ class Console:
             handle = bar.add_task(description, total=total)
             yield Progress(self, total, bar, handle)
 
+    def table(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+        """Print a table of results: boxed on a terminal, aligned plain text otherwise."""
+        cells = [[str(cell) for cell in row] for row in rows]
+        if self.fancy:
+            from rich.console import Console as RichConsole
+            from rich.table import Table
+
+            table = Table(title=title)
+            for header in headers:
+                table.add_column(header)
+            for row in cells:
+                table.add_row(*row)
+            RichConsole(file=self.out_stream).print(table)
+            return
+        widths = [
+            max(len(line[i]) for line in [list(headers), *cells]) for i in range(len(headers))
+        ]
+        self.print(title)
+        for line in [list(headers), *cells]:
+            self.print("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
+
     def tree(self, roots: Sequence[TreeNode]) -> None:
         """Print a tree of labelled nodes with their states."""
         if self.fancy:
