@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from streamflow.config import Config
 from streamflow.console import Console
 from streamflow.errors import StreamflowError
-from streamflow.fs.base import SUCCESS_MARKER
-from streamflow.fs.local import LOCAL, strip_file_scheme
 from streamflow.graph import COMPLETE, MISSING, Graph, Node, build_graph, outputs_exist
 from streamflow.scheduler import BLOCKED, DONE, FAILED, PENDING, RUNNING, LocalScheduler, Scheduler
 from streamflow.task import Task, WrapperTask, flatten, uses_output_completeness
@@ -268,7 +266,7 @@ def check_after_run(task: Task) -> str:
         )
     missing = [
         getattr(target, "path", repr(target))
-        for target, found in zip(outputs, exist_now(outputs))
+        for target, found in zip(outputs, outputs_exist(outputs))
         if not found
     ]
     if missing:
@@ -277,24 +275,6 @@ def check_after_run(task: Task) -> str:
             f"{', '.join(missing)}; run() must write every target output() returns"
         )
     return ""
-
-
-def exist_now(targets: Sequence[Any]) -> list[bool]:
-    """Existence of a task's few outputs, right after it ran.
-
-    Local targets are checked with one stat each: the batched check lists whole directories,
-    which after each of 10,000 tasks writing into one directory would cost quadratic time.
-    """
-    if not all(getattr(target, "fs", None) is LOCAL for target in targets):
-        return outputs_exist(targets)
-    result = []
-    for target in targets:
-        path = strip_file_scheme(target.path)
-        if os.path.isdir(path):
-            result.append(os.path.isfile(os.path.join(path, SUCCESS_MARKER)))
-        else:
-            result.append(os.path.lexists(path))
-    return result
 
 
 @dataclass

@@ -146,12 +146,18 @@ def test_targets_exist_lists_each_directory_once(tmp_path, monkeypatch):
     targets.append(LocalTarget(tmp_path / "missing-dir" / "x"))
     result = targets_exist(targets)
     assert result == [i % 2 == 0 for _ in "ab" for i in range(50)] + [True, False, False]
-    assert sorted(listed) == sorted(
-        [
-            str(tmp_path / "a"),
-            str(tmp_path / "b"),
-            str(tmp_path / "missing-dir"),
-            str(done),
-            str(tmp_path / "a" / "unfinished"),
-        ]
+    # The two crowded directories are listed once each; lone paths are stat'ed instead.
+    assert sorted(listed) == [str(tmp_path / "a"), str(tmp_path / "b")]
+
+
+def test_one_path_in_a_crowded_directory_is_not_a_listing(tmp_path, monkeypatch):
+    for i in range(100):
+        (tmp_path / f"{i}.tsv").write_text("")
+    listed = []
+    real_scandir = os.scandir
+    monkeypatch.setattr(
+        local_fs.os, "scandir", lambda path: listed.append(path) or real_scandir(path)
     )
+    assert LocalTarget(tmp_path / "7.tsv").exists()
+    assert not LocalTarget(tmp_path / "700.tsv").exists()
+    assert listed == []

@@ -2,13 +2,15 @@
 
 It calls the OS directly rather than ``pyarrow.fs.LocalFileSystem``: listing a directory
 with ``os.scandir`` costs no stat per entry, about four times faster on 10,000 files, and
-resolving a large graph of local outputs is dominated by exactly that.
+resolving a large graph of local outputs is dominated by exactly that. A handful of paths
+in one directory are stat'ed instead, so checking one output never lists 10,000 files.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 from collections.abc import Sequence
 from typing import BinaryIO
 
@@ -22,6 +24,11 @@ class LocalFileSystem:
         local = [strip_file_scheme(p) for p in paths]
         result: list[Kind] = [None] * len(local)
         for parent, indexes in group_by_parent(local).items():
+            if len(indexes) <= _STAT_AT_MOST:
+                # A few paths in a big directory: a stat each beats listing it all.
+                for i in indexes:
+                    result[i] = _kind_of(local[i])
+                continue
             try:
                 with os.scandir(parent) as entries:
                     listing = {e.name: e for e in entries}
@@ -65,6 +72,18 @@ class LocalFileSystem:
     def listdir(self, path: str) -> list[str]:
         path = strip_file_scheme(path)
         return sorted(os.path.join(path, name) for name in os.listdir(path))
+
+
+# Up to this many paths in one directory are stat'ed one by one rather than listed.
+_STAT_AT_MOST = 8
+
+
+def _kind_of(path: str) -> Kind:
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return "dir" if stat.S_ISDIR(mode) else "file"
 
 
 def strip_file_scheme(path: str) -> str:
