@@ -171,7 +171,7 @@ class DateParameter(Parameter):
         return value
 
     def serialize(self, value: datetime.date) -> str:
-        return value.strftime("%Y-%m-%d")
+        return value.isoformat()  # YYYY-MM-DD, several times faster than strftime
 
 
 class MonthParameter(DateParameter):

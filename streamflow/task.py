@@ -7,7 +7,6 @@ equal, share one node in the graph, and have the same ``task_id`` on every machi
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -45,6 +44,7 @@ class Task:
     task_family: ClassVar[str] = "Task"
     #: Parameters in declaration order, base classes first (filled in per subclass).
     _params: ClassVar[tuple[tuple[str, Parameter], ...]] = ()
+    _param_names: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -58,6 +58,7 @@ class Task:
                 elif name in params:
                     del params[name]  # a subclass replaced the parameter with a plain value
         cls._params = tuple(params.items())
+        cls._param_names = frozenset(params)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         params = self._params
@@ -73,12 +74,11 @@ class Task:
             if name in given:
                 raise ParameterError(f"{self.task_family} got two values for parameter {name!r}")
             given[name] = value
-        known = {name for name, _ in params}
-        unknown = sorted(set(given) - known)
-        if unknown:
+        if not given.keys() <= self._param_names:
+            unknown = sorted(given.keys() - self._param_names)
             raise ParameterError(
                 f"{self.task_family} has no parameter {unknown[0]!r}",
-                hint=f"its parameters are: {', '.join(sorted(known)) or '(none)'}",
+                hint=f"its parameters are: {', '.join(sorted(self._param_names)) or '(none)'}",
             )
         values: dict[str, Any] = {}
         for name, param in params:
@@ -262,11 +262,11 @@ def make_task_id(family: str, params: Mapping[str, str]) -> str:
     """A stable, filesystem-safe id: family, readable parameter values, and a digest.
 
     >>> make_task_id("AggregateArtists", {"date_interval": "2012-06"})
-    'AggregateArtists_2012-06_6b80d57339'
+    'AggregateArtists_2012-06_7027f3c1c6'
     """
-    digest = hashlib.sha1(
-        json.dumps([family, sorted(params.items())], separators=(",", ":")).encode()
-    ).hexdigest()[:10]
+    # Unit and record separators cannot be confused with parameter text.
+    canonical = "\x1e".join([family, *(f"{k}\x1f{v}" for k, v in sorted(params.items()))])
+    digest = hashlib.sha1(canonical.encode()).hexdigest()[:10]
     readable = _UNSAFE_ID_CHARS.sub("-", "_".join(params.values()))[:60].strip("-_")
     return f"{family}_{readable}_{digest}" if readable else f"{family}_{digest}"
 
