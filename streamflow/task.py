@@ -226,7 +226,10 @@ class WrapperTask(Task):
     """Groups other tasks: complete when all its requirements are."""
 
     def complete(self) -> bool:
-        return all(dep.complete() for dep in self.deps())
+        from streamflow.graph import completeness
+
+        # One batched check over every requirement, not one listing per requirement.
+        return all(completeness(self.deps()))
 
 
 def flatten(struct: Any) -> list[Any]:

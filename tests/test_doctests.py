@@ -8,6 +8,9 @@ MODULES = [
     "streamflow.task",
     "streamflow.target",
     "streamflow.fs.base",
+    "streamflow.config",
+    "streamflow.scheduler",
+    "streamflow.graph",
 ]
 
 
