@@ -409,8 +409,17 @@ def _report(summary: RunSummary, progress: Any, outcome: Outcome) -> None:
         progress.advance(f"ran {name} in {outcome.seconds:.2f} s")
     else:
         summary.failed[outcome.task_id] = outcome.error
-        last_line = outcome.error.strip().splitlines()[-1] if outcome.error.strip() else ""
-        progress.advance(f"FAILED {name}: {last_line}", level=logging.ERROR)
+        progress.advance(f"FAILED {name}: {headline(outcome.error)}", level=logging.ERROR)
+
+
+def headline(error: str) -> str:
+    """The line of an error text that says what went wrong: a traceback's last line, not a hint.
+
+    >>> headline("Traceback ...\\nValueError: bad line 3\\n  hint: fix line 3")
+    'ValueError: bad line 3'
+    """
+    lines = [line for line in error.strip().splitlines() if not line.lstrip().startswith("hint:")]
+    return lines[-1].strip() if lines else ""
 
 
 def _batch_size(seconds_per_task: float) -> int:

@@ -11,6 +11,7 @@ MODULES = [
     "streamflow.config",
     "streamflow.scheduler",
     "streamflow.graph",
+    "streamflow.worker",
 ]
 
 

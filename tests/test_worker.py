@@ -158,3 +158,19 @@ def test_summary_names_the_first_blocked_tasks_and_counts_the_rest(tmp_path):
     assert text.count("Blocked: NeedsBoomToo(") == 20
     assert "Blocked: 10 more" in text
     assert len(summary.blocked) == 30
+
+
+def test_failure_log_line_says_what_went_wrong_not_just_the_hint(tmp_path):
+    import io
+
+    log = io.StringIO()
+    console = Console(level="INFO", stream=log, fancy=False)
+    try:
+        summary = run([g.Refuses(root=str(tmp_path))], config_for(1), console)
+    finally:
+        console.close()
+    failed_lines = [line for line in log.getvalue().splitlines() if "FAILED" in line]
+    assert summary.exit_code == 1
+    assert len(failed_lines) == 1
+    assert failed_lines[0].endswith("the input has 3 fields on line 7")
+    assert "hint: fix line 7" in summary.text()

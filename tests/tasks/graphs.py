@@ -18,6 +18,7 @@ from streamflow import (
     Task,
     WrapperTask,
 )
+from streamflow.errors import StreamflowError
 
 
 def record_run(root: str, name: str) -> None:
@@ -256,3 +257,10 @@ class WaitsForRelease(Writes):
                 raise TimeoutError("nobody created the release file")
             time.sleep(0.02)
         super().run()
+
+
+class Refuses(Writes):
+    """Fails with a streamflow error that carries a hint."""
+
+    def run(self):
+        raise StreamflowError("the input has 3 fields on line 7", hint="fix line 7")
