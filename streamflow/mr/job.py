@@ -14,22 +14,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from streamflow.mr.protocol import JSONProtocol, RawValueProtocol
-from streamflow.mr.step import MRStep
+from streamflow.mr.step import STEP_METHODS, MRStep
 
 __all__ = ["MRJob"]
 
-_STEP_METHODS = (
-    "mapper",
-    "mapper_init",
-    "mapper_final",
-    "mapper_raw",
-    "combiner",
-    "combiner_init",
-    "combiner_final",
-    "reducer",
-    "reducer_init",
-    "reducer_final",
-)
 _COMMAND_METHODS = (
     "mapper_cmd",
     "mapper_pre_filter",
@@ -156,7 +144,7 @@ class MRJob:
     def steps(self) -> list[MRStep]:
         """The job's steps; by default one step from the methods this class overrides."""
         kwargs: dict[str, Any] = {}
-        for name in _STEP_METHODS:
+        for name in STEP_METHODS:
             if getattr(type(self), name) is not getattr(MRJob, name):
                 kwargs[name] = getattr(self, name)
         for name in _COMMAND_METHODS:

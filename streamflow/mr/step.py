@@ -15,7 +15,8 @@ __all__ = ["MRStep", "StepFailedException"]
 
 PHASES = ("mapper", "combiner", "reducer")
 
-_FUNC_PARAMS = (
+# The Python methods a step may have (and an MRJob may define for its one default step).
+STEP_METHODS = (
     "mapper",
     "mapper_init",
     "mapper_final",
@@ -35,7 +36,7 @@ _CMD_PARAMS = (
     "reducer_cmd",
     "reducer_pre_filter",
 )
-_PARAMS = (*_FUNC_PARAMS, *_CMD_PARAMS, "jobconf")
+_PARAMS = (*STEP_METHODS, *_CMD_PARAMS, "jobconf")
 
 
 class StepFailedException(Exception):
