@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -154,16 +155,35 @@ def import_task_class(spec: str) -> type:
         sys.path.insert(0, os.getcwd())  # a console script's path does not include it
     try:
         module = importlib.import_module(module_name)
-    except ImportError as error:
-        raise UsageError(
-            f"cannot import module {module_name!r}: {error}",
-            hint="run from the project directory, or add it to PYTHONPATH",
-        ) from None
+    except ModuleNotFoundError as error:
+        if (
+            error.name
+            and module_name.startswith(error.name)
+            and (module_name == error.name or module_name[len(error.name)] == ".")
+        ):
+            raise UsageError(
+                f"cannot import module {module_name!r}: {error}",
+                hint="run from the project directory, or add it to PYTHONPATH",
+            ) from None
+        raise _broken_module(module_name, error) from None
+    except Exception as error:  # the module exists but running it failed: show where
+        raise _broken_module(module_name, error) from None
     cls = getattr(module, class_name, None)
     if not (isinstance(cls, type) and issubclass(cls, Task)):
         found = "not found" if cls is None else f"a {type(cls).__name__}, not a Task class"
         raise UsageError(f"{class_name!r} in module {module_name!r}: {found}")
     return cls
+
+
+def _broken_module(module_name: str, error: BaseException) -> UsageError:
+    lines = traceback.format_exception(type(error), error, error.__traceback__)
+    # Keep the frames of the user's module; importlib's own frames say nothing useful.
+    user = [line for line in lines if "<frozen importlib" not in line and __file__ not in line]
+    return UsageError(
+        f"importing module {module_name!r} failed with {type(error).__name__}: {error}\n"
+        + "".join(user).rstrip(),
+        hint=f"fix the error in {module_name!r} (or a module it imports), then run again",
+    )
 
 
 def _task_options(task_cls: type) -> list[click.Option]:

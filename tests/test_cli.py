@@ -120,6 +120,37 @@ def test_unknown_module_exits_2_with_a_hint(invoke):
     assert "cannot import module 'no_such_module'" in result.output
 
 
+def test_module_that_raises_on_import_exits_2_showing_where(invoke):
+    result = invoke("run", "tests.tasks.broken_import:Anything")
+    assert result.exit_code == 2
+    assert "importing module 'tests.tasks.broken_import' failed with KeyError: 'weeks'" in (
+        result.output
+    )
+    assert 'broken_import.py", line 4' in result.output
+    assert "Traceback" not in result.output.split("Error:")[0]  # a message, not a crash
+
+
+def test_module_importing_a_missing_package_names_that_package(invoke):
+    result = invoke("run", "tests.tasks.missing_dependency:Anything")
+    assert result.exit_code == 2
+    assert "No module named 'streamflow_no_such_package'" in result.output
+    assert "add it to PYTHONPATH" not in result.output  # the module itself was found
+
+
+def test_module_with_a_syntax_error_exits_2_as_a_real_process(tmp_path):
+    (tmp_path / "typo_tasks.py").write_text("def run(:\n    pass\n")
+    process = subprocess.run(
+        [SCRIPT, "run", "typo_tasks:Anything"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.returncode == 2, process.stderr
+    assert "importing module 'typo_tasks' failed with SyntaxError" in process.stderr
+    assert 'typo_tasks.py", line 1' in process.stderr
+
+
 def test_name_that_is_not_a_task_exits_2(invoke):
     result = invoke("run", "tests.tasks.graphs:record_run")
     assert result.exit_code == 2
