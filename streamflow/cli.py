@@ -7,11 +7,13 @@ pipeline such as ``top-artists``) is one entry in ``TASK_COMMANDS``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -319,11 +321,26 @@ def _guarded(body: Callable[[Config, Console], int], options: dict[str, Any]) ->
     except StreamflowError as error:
         console.error(str(error))
         return error.exit_code
-    except KeyboardInterrupt:
-        console.error("interrupted: running tasks were stopped, and wrote no outputs")
+    except KeyboardInterrupt as interrupt:
+        how = f" by {interrupt}" if str(interrupt) else ""
+        console.error(f"interrupted{how}: running tasks were stopped, and wrote no outputs")
         return EXIT_FAILED
     finally:
         console.close()
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Treat SIGTERM (kill, timeout, a cron daemon stopping) like Ctrl-C: stop and clean up."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _do_run(
@@ -344,7 +361,8 @@ def _do_run(
         )
         console.debug(f"database: {redact_url(config.db.url) or '(embedded SQLite)'}")
         try:
-            summary = worker.run([root], config, console)
+            with _sigterm_interrupts():
+                summary = worker.run([root], config, console)
         finally:
             if held is not None:
                 held.release()

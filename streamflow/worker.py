@@ -204,18 +204,32 @@ class ProcessExecutor:
             child.conn.close()
 
 
+class Stopped(BaseException):
+    """Raised in a worker process on SIGTERM, so a running task's ``with`` blocks unwind and
+    its atomic outputs discard their temporary files before the process dies."""
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise Stopped(f"stopped by signal {signum}")
+
+
 def _child_loop(conn: Connection, run_one: RunOne, inherited: list[Connection]) -> None:
     for other in inherited:
         other.close()
     # Ctrl-C reaches the whole process group; the parent decides what stops, and how.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
     _die_with_parent()
     try:
         while (batch := conn.recv()) is not None:
             outcomes = [run_one(task_id) for task_id in batch]
             conn.send([(o.task_id, o.status, o.error, o.seconds) for o in outcomes])
-    except (EOFError, OSError, BrokenPipeError):
+    except (EOFError, OSError):
         pass  # the parent is gone
+    except Stopped:
+        # Cleaned up; now die by the signal, so the parent reports what happened.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _die_with_parent() -> None:

@@ -46,6 +46,17 @@ def streamflow(*args: str, **kwargs) -> subprocess.Popen:
     )
 
 
+def wait_for_task_pid(started: Path, process: subprocess.Popen) -> int:
+    """The pid SlowWrite writes into its ``started`` file, once the task is in run()."""
+    deadline = time.monotonic() + 30
+    while True:
+        text = started.read_text() if started.exists() else ""
+        if text.isdigit():
+            return int(text)
+        assert time.monotonic() < deadline and process.poll() is None, "task never started"
+        time.sleep(0.02)
+
+
 def test_run_passes_every_kind_of_parameter(tmp_path, invoke):
     result = invoke(
         "run",
@@ -332,10 +343,7 @@ def test_sigkill_during_run_leaves_no_output_and_rerun_completes(tmp_path):
         str(tmp_path / "locks"),
     )
     process = streamflow(*args, "--seconds", "60")
-    deadline = time.monotonic() + 30
-    while not (out / "started").exists():
-        assert time.monotonic() < deadline and process.poll() is None, "task never started"
-        time.sleep(0.05)
+    wait_for_task_pid(out / "started", process)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert not (out / "SlowWrite.txt").exists()
@@ -416,12 +424,7 @@ def test_worker_processes_die_with_a_killed_parent(tmp_path):
         "--lock-pid-dir",
         str(tmp_path / "locks"),
     )
-    deadline = time.monotonic() + 30
-    while not (out / "started").exists():
-        assert time.monotonic() < deadline and process.poll() is None, "task never started"
-        time.sleep(0.05)
-    time.sleep(0.1)  # the pid is written just after the file appears
-    child = int((out / "started").read_text())
+    child = wait_for_task_pid(out / "started", process)
     assert child != process.pid
     process.kill()
     process.wait(timeout=30)
@@ -429,11 +432,14 @@ def test_worker_processes_die_with_a_killed_parent(tmp_path):
     while process_alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not process_alive(child), "the worker process outlived its parent"
-    assert not (out / "SlowWrite.txt").exists()
+    assert sorted(os.listdir(out)) == ["started"]  # its temporary file was removed too
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_ctrl_c_stops_the_run_writes_nothing_and_exits_1(tmp_path, workers):
+@pytest.mark.parametrize(
+    ("how", "workers"),
+    [("ctrl-c", "1"), ("ctrl-c", "2"), ("sigterm", "1"), ("sigterm", "2")],
+)
+def test_interrupt_stops_the_run_leaves_no_file_at_all_and_exits_1(tmp_path, how, workers):
     out = tmp_path / "out"
     process = streamflow(
         "run",
@@ -446,15 +452,14 @@ def test_ctrl_c_stops_the_run_writes_nothing_and_exits_1(tmp_path, workers):
         str(tmp_path / "locks"),
         start_new_session=True,
     )
-    deadline = time.monotonic() + 30
-    while not (out / "started").exists():
-        assert time.monotonic() < deadline and process.poll() is None, "task never started"
-        time.sleep(0.05)
-    time.sleep(0.1)
-    task_pid = int((out / "started").read_text())
-    os.killpg(process.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+    task_pid = wait_for_task_pid(out / "started", process)
+    if how == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)  # a terminal sends it to the whole group
+    else:
+        process.send_signal(signal.SIGTERM)  # what kill, timeout and cron daemons send
     _, err = process.communicate(timeout=30)
-    assert process.returncode == 1
+    assert process.returncode == 1, err
     assert "interrupted" in err
-    assert not (out / "SlowWrite.txt").exists()
+    # Neither the output nor the temporary file its half-written data went to.
+    assert sorted(os.listdir(out)) == ["started"]
     assert not process_alive(task_pid)
