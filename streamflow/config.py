@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -36,7 +35,11 @@ def default_lock_pid_dir() -> str:
 
 def redact_url(url: str) -> str:
     """Hide the password of a ``scheme://user:password@host/...`` URL: ``user:***@host``."""
-    return re.sub(r"^([a-zA-Z][\w+.-]*://[^:/@]*):[^@/]*@", r"\1:***@", url)
+    # The database layer's masking (up to the last '@', password= parameters too), imported
+    # only when a URL is shown: streamflow.load pulls in more than start-up needs.
+    from streamflow.load.url import redact_url as redact
+
+    return redact(url)
 
 
 @dataclass(frozen=True)

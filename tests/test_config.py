@@ -143,6 +143,20 @@ def test_config_repr_hides_the_database_password():
     assert "postgresql://ann:***@db:5432/music" in repr(config)
 
 
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("postgresql://ann:pa/ss@db:5432/music", "pa/ss"),  # a raw '/' in the password
+        ("postgresql://ann:p@ss@db/music", "ss@db"),  # a raw '@': mask up to the last one
+        ("postgresql://ann@db/music?password=s3cret", "s3cret"),  # libpq's query parameter
+    ],
+)
+def test_config_repr_hides_awkward_passwords_whole(url, secret):
+    shown = repr(load_config(env={"STREAMFLOW_DB_URL": url}))
+    assert secret not in shown and "***" in shown
+    assert "@db" in shown  # the host is still shown
+
+
 def test_redact_url_leaves_urls_without_password_alone():
     assert redact_url("postgresql://ann@db/music") == "postgresql://ann@db/music"
     assert redact_url("sqlite:///data/x.sqlite3") == "sqlite:///data/x.sqlite3"
