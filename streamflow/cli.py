@@ -190,7 +190,7 @@ def _broken_module(module_name: str, error: BaseException) -> UsageError:
 
 def _task_options(task_cls: type) -> list[click.Option]:
     options = []
-    reserved = set(CONFIG_OPTIONS) | set(RUN_OPTIONS)
+    reserved = {"help", *CONFIG_OPTIONS, *RUN_OPTIONS}  # --help too: it must show the help
     for name, param in task_cls.get_params():  # type: ignore[attr-defined]
         if name in reserved:
             raise TaskDefinitionError(

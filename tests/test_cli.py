@@ -89,6 +89,14 @@ def test_task_help_lists_its_parameters_with_their_help(invoke):
         assert text in result.output
 
 
+@pytest.mark.parametrize("clash", ["help", "workers"])
+def test_task_parameter_may_not_hide_a_streamflow_option(clash):
+    task = f"tests.tasks.graphs:ParameterNamed{clash.title()}"
+    result = CliRunner().invoke(cli, ["run", task, "--help"])
+    assert result.exit_code == 2
+    assert f"has a parameter named {clash!r}, which is also a streamflow option" in (result.output)
+
+
 def test_top_level_help_lists_commands_and_exit_codes():
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0

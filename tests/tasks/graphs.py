@@ -264,3 +264,15 @@ class Refuses(Writes):
 
     def run(self):
         raise StreamflowError("the input has 3 fields on line 7", hint="fix line 7")
+
+
+class ParameterNamedHelp(Writes):
+    """A parameter whose option would hide ``--help``."""
+
+    help = Parameter(default="", description="shadows --help")
+
+
+class ParameterNamedWorkers(Writes):
+    """A parameter whose option would be taken by ``streamflow run --workers``."""
+
+    workers = IntParameter(default=1)
