@@ -185,6 +185,8 @@ def _check_value(section: str, key: str, value: Any, origin: str) -> Any:
             f"{section}.{key} must be {expected.__name__}, got {value!r} ({origin})",
             hint=f"e.g. {key} = {_example(expected)} under [{section}]",
         )
+    if (section, key) == ("core", "log_level"):
+        value = value.upper()  # as --log-level accepts it: debug, Debug, DEBUG
     choices = CHOICES.get((section, key))
     if choices and value not in choices:
         raise ConfigError(

@@ -117,6 +117,14 @@ def test_unknown_choice_is_an_error():
         load_config(env={"STREAMFLOW_MR_RUNNER": "spark"})
 
 
+def test_log_level_is_case_insensitive_in_file_and_environment_as_on_the_command_line(tmp_path):
+    file = write(tmp_path / "c.toml", "[core]\nlog_level = 'debug'\n")
+    assert load_config(path=file, env={}).core.log_level == "DEBUG"
+    assert load_config(env={"STREAMFLOW_CORE_LOG_LEVEL": "Warning"}).core.log_level == "WARNING"
+    with pytest.raises(ConfigError, match=r"core\.log_level must be one of DEBUG"):
+        load_config(env={"STREAMFLOW_CORE_LOG_LEVEL": "loud"})
+
+
 def test_zero_workers_is_an_error():
     with pytest.raises(ConfigError, match=r"core\.workers must be at least 1"):
         load_config(env={}, overrides={"core.workers": 0})
