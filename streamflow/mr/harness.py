@@ -82,13 +82,19 @@ def _split_block(block: bytes, text: bool) -> list:
     return lines
 
 
-def read_line_batches(stream: BinaryIO, text: bool = False) -> Iterator[list]:
-    """Lines of ``stream`` without line endings, in batches; decoded to str when ``text``."""
+def read_line_batches(stream: BinaryIO, text: bool = False, limit: int = -1) -> Iterator[list]:
+    """Lines of ``stream`` without line endings, in batches; decoded to str when ``text``.
+
+    With ``limit`` >= 0, only the stream's next ``limit`` bytes are read.
+    """
     carry = b""
-    while True:
-        data = stream.read(_READ_SIZE)
+    remaining = limit
+    while remaining != 0:
+        data = stream.read(_READ_SIZE if remaining < 0 else min(_READ_SIZE, remaining))
         if not data:
             break
+        if remaining > 0:
+            remaining -= len(data)
         end = data.rfind(b"\n")
         if end < 0:
             carry += data
@@ -139,13 +145,25 @@ class StepTask:
 
     def map_stream(self, stream: BinaryIO, emit: Emit, location: str) -> None:
         """Run mapper_init, the mapper over every line of ``stream``, then mapper_final."""
-        step = self.step
-        _run_hook(step.function("mapper_init"), emit, f"mapper_init of {self.label} failed")
+        self.map_init(emit)
+        self.map_lines(stream, emit, location)
+        self.map_final(emit)
+
+    def map_init(self, emit: Emit) -> None:
+        """Run mapper_init, if the step has one."""
+        _run_hook(self.step.function("mapper_init"), emit, f"mapper_init of {self.label} failed")
+
+    def map_final(self, emit: Emit) -> None:
+        """Run mapper_final, if the step has one."""
+        _run_hook(self.step.function("mapper_final"), emit, f"mapper_final of {self.label} failed")
+
+    def map_lines(self, stream: BinaryIO, emit: Emit, location: str, limit: int = -1) -> None:
+        """Run the mapper over the lines of ``stream`` (its first ``limit`` bytes if >= 0)."""
         read, _write = self.protocols("mapper")
-        mapper = step.function("mapper")
+        mapper = self.step.function("mapper")
         text_input = read.__class__ is TextValueProtocol
         line_no = 0
-        for batch in read_line_batches(stream, text=text_input):
+        for batch in read_line_batches(stream, text=text_input, limit=limit):
             lines = iter(batch)
             if text_input:
                 pairs = chain.from_iterable(map(mapper, repeat(None), lines))
@@ -159,7 +177,6 @@ class StepTask:
                 where = f"mapper of {self.label} failed at line {failed} of {location}"
                 raise _failure(where) from None
             line_no += len(batch)
-        _run_hook(step.function("mapper_final"), emit, f"mapper_final of {self.label} failed")
 
     def map_raw(self, path: str, uri: str, emit: Emit) -> None:
         """Run mapper_init, mapper_raw(path, uri), mapper_final for one input file."""
@@ -207,8 +224,12 @@ class StepTask:
 
 def read_groups(stream: BinaryIO, protocol: Any) -> Iterator[Group]:
     """Sorted encoded lines from ``stream`` as (key, values) groups of consecutive equal keys."""
+    return groups_of_lines(chain.from_iterable(read_line_batches(stream)), protocol)
+
+
+def groups_of_lines(lines: Iterable[bytes], protocol: Any) -> Iterator[Group]:
+    """Sorted encoded lines (no newlines) as (key, values) groups of consecutive equal keys."""
     read = protocol.read
-    lines = chain.from_iterable(read_line_batches(stream))
     for _raw, same_key in itertools.groupby(lines, key=line_key):
         first = next(same_key)
         key, value = read(first)
@@ -299,6 +320,19 @@ def run_task(job: Any, phase: str, step_num: int) -> None:
     else:
         raise ValueError(f"unknown task phase {phase!r}: use mapper, combiner or reducer")
     stdout.flush()
+
+
+def run_reported(job: Any, work: Callable[[], None]) -> None:
+    """Run ``work()`` as one of ``job``'s tasks: counters, and a failure's traceback, go to
+    the job's stderr; a failure exits 1."""
+    try:
+        work()
+    except TaskFailure as failure:
+        job._flush_counters()
+        job.stderr.write(f"streamflow: {failure.where}\n{failure.details}".encode())
+        job.stderr.flush()
+        sys.exit(1)
+    job._flush_counters()
 
 
 def load_job_class(name: str) -> type:

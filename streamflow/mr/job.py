@@ -387,16 +387,9 @@ class MRJob:
 
     def run_task(self, phase: str, step_num: int) -> None:
         """Run one task over stdin/stdout, as Hadoop Streaming does; exit 1 on failure."""
-        from streamflow.mr.harness import TaskFailure, run_task
+        from streamflow.mr.harness import run_reported, run_task
 
-        try:
-            run_task(self, phase, step_num)
-        except TaskFailure as failure:
-            self._flush_counters()
-            self.stderr.write(f"streamflow: {failure.where}\n{failure.details}".encode())
-            self.stderr.flush()
-            sys.exit(1)
-        self._flush_counters()
+        run_reported(self, lambda: run_task(self, phase, step_num))
 
     def run_job(self) -> None:
         """Run the job with the chosen runner; print output unless it went to -o."""

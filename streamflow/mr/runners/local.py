@@ -1,17 +1,22 @@
 """The local runner: a job on all local cores, each task a separate process, like Hadoop.
 
-A map task is a bash pipeline: a reader for its split (``head``/``tail`` byte ranges aligned
-to line starts, or ``gzip -dc``/``bzip2 -dc`` for a whole compressed file), the optional
-pre-filter, the mapper (the harness, or a shell command), then ``streamflow.mr.shuffle
-partition``, which hash-partitions the output by key and sorts each partition. A reduce task
-merges its partition from every map task into the reducer's stdin. This process only starts
-tasks and reads their stderr: no record passes through it.
+Inputs are cut into splits: byte ranges aligned to line starts (a split owns the lines that
+start in it), or a whole file when compressed. A Python mapper (with its combiner, if any) runs
+as one process, ``streamflow.mr.local_task``, which reads its splits itself, several small ones
+packed into one task like Hadoop's CombineFileInputFormat, and writes its output hash-partitioned
+by key and sorted. Otherwise a map task is a bash pipeline over one split: a reader (``head``/
+``tail``, or ``gzip -dc``/``bzip2 -dc``), the optional pre-filter, the mapper (the harness, or a
+shell command), then ``streamflow.mr.shuffle partition``. A reduce task merges its partition from
+every map task into the reducer: in one process for a Python reducer, else through
+``streamflow.mr.shuffle merge`` and a pipe. This process only starts tasks and reads their
+stderr: no record passes through it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import logging
 import math
 import os
@@ -28,6 +33,7 @@ from typing import BinaryIO
 from streamflow.errors import JobError, UsageError
 from streamflow.mr.compat import env_name, jobconf_from_env
 from streamflow.mr.harness import combines_in_mapper
+from streamflow.mr.local_task import runs_in_one_process
 from streamflow.mr.runners.base import (
     Counters,
     JobSpec,
@@ -40,7 +46,7 @@ from streamflow.mr.runners.base import (
 
 log = logging.getLogger("streamflow.mr")
 
-__all__ = ["LocalRunner", "Split", "compute_splits"]
+__all__ = ["LocalRunner", "Split", "compute_splits", "pack_splits"]
 
 _STREAMFLOW_ROOT = str(Path(__file__).resolve().parents[3])
 _MIN_SPLIT = 1 << 20
@@ -86,6 +92,23 @@ def compute_splits(paths: list[str], split_size: int) -> list[Split]:
         for start, end in itertools.pairwise(bounds):
             splits.append(Split(path, start, end - start))
     return splits
+
+
+def _size(split: Split) -> int:
+    return os.path.getsize(split.path) if split.length < 0 else split.length
+
+
+def pack_splits(splits: list[Split], count: int) -> list[list[Split]]:
+    """Consecutive splits in ``count`` groups of about the same number of bytes."""
+    total = sum(_size(split) for split in splits) or 1
+    groups: list[list[Split]] = [[] for _ in range(max(count, 1))]
+    offset = 0
+    for split in splits:
+        size = _size(split)
+        # The group whose share of the bytes holds the split's middle byte.
+        groups[min((offset + size // 2) * len(groups) // total, len(groups) - 1)].append(split)
+        offset += size
+    return [group for group in groups if group]
 
 
 def _reader_command(split: Split) -> str:
@@ -139,10 +162,14 @@ class LocalRunner(Runner):
     # -- commands ------------------------------------------------------------------------
 
     def _harness(self, num: int, phase: str) -> str:
+        return self._task_command("streamflow.mr.harness", num, phase)
+
+    def _task_command(self, module: str, num: int, phase: str, *leading: str) -> str:
         args = [
             self.python,
             "-m",
-            "streamflow.mr.harness",
+            module,
+            *leading,
             self.spec.job_name,
             "--step-num",
             str(num),
@@ -228,49 +255,28 @@ class LocalRunner(Runner):
         base_env = self._base_env(num, desc)
         shuffles = "reducer" in desc or "combiner" in desc
         reducers = int(self._step_conf(desc, "mapreduce.job.reduces", str(self.num_cores)))
-        reducers = max(reducers, 1)
+        reducers = max(reducers, 1) if shuffles else 0
         map_root = os.path.join(self.scratch_dir, f"step-{num}-map")
-        mapper = self._substep(num, desc, "mapper")
 
         map_tasks = []
-        if desc.get("input_manifest"):
-            splits = [Split(path) for path in inputs]
-        else:
-            max_split = int(
-                self._step_conf(
-                    desc,
-                    "mapreduce.input.fileinputformat.split.maxsize",
-                    str(_MAX_SPLIT),
-                )
-            )
-            total = sum(os.path.getsize(p) for p in inputs)
-            split_size = min(max(math.ceil(total / self.num_cores), _MIN_SPLIT), max_split)
-            splits = compute_splits(inputs, max(split_size, 1))
-        for index, split in enumerate(splits):
-            if desc.get("input_manifest"):
-                manifest = os.path.join(self.scratch_dir, f"manifest-{num}-{index:05d}")
-                Path(manifest).write_text(split.path + "\n")
-                source = f"cat {shlex.quote(manifest)}"
+        for index, splits in enumerate(self._map_inputs(desc, inputs)):
+            map_dir = os.path.join(map_root, f"{index:05d}")
+            output = map_dir if shuffles else os.path.join(out_dir, f"part-{index:05d}")
+            if runs_in_one_process(desc, "mapper"):
+                ranges = [[split.path, split.start, split.length] for split in splits]
+                task_file = {"ranges": ranges, "output": output, "partitions": reducers}
+                script = self._one_process(num, "mapper", f"map-{index:05d}", task_file)
             else:
-                source = _reader_command(split)
-            stages = [source]
-            if mapper is not None:
-                stages.append(mapper)
-            if shuffles:
-                stages.append(self._partition(os.path.join(map_root, f"{index:05d}"), reducers))
-                script = " | ".join(stages)
+                script = self._map_pipeline(num, desc, index, splits[0], output, reducers)
                 if "combiner" in desc and not combines_in_mapper(desc):
                     script += self._combine_partitions(num, desc, map_root, index, reducers)
-            else:
-                target = os.path.join(out_dir, f"part-{index:05d}")
-                script = " | ".join(stages) + f" > {shlex.quote(target)}"
             env = dict(base_env)
-            size = os.path.getsize(split.path) if split.length < 0 else split.length
+            # A packed task's own process sets these for each of its splits.
             env.update(
                 {
-                    "mapreduce_map_input_file": split.path,
-                    "mapreduce_map_input_start": str(split.start),
-                    "mapreduce_map_input_length": str(size),
+                    "mapreduce_map_input_file": splits[0].path,
+                    "mapreduce_map_input_start": str(splits[0].start),
+                    "mapreduce_map_input_length": str(_size(splits[0])),
                     "mapreduce_task_partition": str(index),
                     "mapreduce_task_ismap": "true",
                 }
@@ -280,23 +286,65 @@ class LocalRunner(Runner):
         if not shuffles:
             return
 
-        reducer = self._substep(num, desc, "reducer")
         reduce_tasks = []
         for part in range(reducers):
             files = [
                 os.path.join(map_root, f"{index:05d}", f"part-{part:05d}")
-                for index in range(len(splits))
+                for index in range(len(map_tasks))
             ]
-            stages = [self._python("streamflow.mr.shuffle", "merge", *files)]
-            if reducer is not None:
-                stages.append(reducer)
             target = os.path.join(out_dir, f"part-{part:05d}")
-            script = " | ".join(stages) + f" > {shlex.quote(target)}"
+            if runs_in_one_process(desc, "reducer"):
+                task_file = {"inputs": files, "output": target}
+                script = self._one_process(num, "reducer", f"reduce-{part:05d}", task_file)
+            else:
+                stages = [self._python("streamflow.mr.shuffle", "merge", *files)]
+                reducer = self._substep(num, desc, "reducer")
+                if reducer is not None:
+                    stages.append(reducer)
+                script = " | ".join(stages) + f" > {shlex.quote(target)}"
             env = dict(base_env)
             env.update({"mapreduce_task_partition": str(part), "mapreduce_task_ismap": "false"})
             reduce_tasks.append(self._task(f"reduce {part}", script, env, num))
         self._run_tasks(reduce_tasks)
         shutil.rmtree(map_root, ignore_errors=True)
+
+    def _map_inputs(self, desc: dict, inputs: list[str]) -> list[list[Split]]:
+        """The splits of each map task: packed together when one process reads them."""
+        if desc.get("input_manifest"):
+            return [[Split(path)] for path in inputs]
+        max_split = int(
+            self._step_conf(desc, "mapreduce.input.fileinputformat.split.maxsize", str(_MAX_SPLIT))
+        )
+        total = sum(os.path.getsize(p) for p in inputs)
+        split_size = max(min(max(math.ceil(total / self.num_cores), _MIN_SPLIT), max_split), 1)
+        splits = compute_splits(inputs, split_size)
+        if not runs_in_one_process(desc, "mapper"):
+            return [[split] for split in splits]
+        return pack_splits(splits, math.ceil(total / split_size))
+
+    def _one_process(self, num: int, phase: str, name: str, task_file: dict) -> str:
+        """The command of a task run by streamflow.mr.local_task, described by ``task_file``."""
+        path = os.path.join(self.scratch_dir, f"step-{num}-{name}.json")
+        Path(path).write_text(json.dumps(task_file), encoding="utf-8")
+        # Anything the job prints to stdout goes to the task's log, not among its records.
+        return self._task_command("streamflow.mr.local_task", num, phase, path) + " >&2"
+
+    def _map_pipeline(
+        self, num: int, desc: dict, index: int, split: Split, output: str, reducers: int
+    ) -> str:
+        """A bash pipeline: the split's reader, the pre-filter and mapper, the partitioner."""
+        if desc.get("input_manifest"):
+            manifest = os.path.join(self.scratch_dir, f"manifest-{num}-{index:05d}")
+            Path(manifest).write_text(split.path + "\n")
+            stages = [f"cat {shlex.quote(manifest)}"]
+        else:
+            stages = [_reader_command(split)]
+        mapper = self._substep(num, desc, "mapper")
+        if mapper is not None:
+            stages.append(mapper)
+        if reducers:
+            return " | ".join([*stages, self._partition(output, reducers)])
+        return " | ".join(stages) + f" > {shlex.quote(output)}"
 
     def _combine_partitions(
         self, num: int, desc: dict, map_root: str, index: int, reducers: int

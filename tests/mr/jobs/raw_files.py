@@ -20,7 +20,13 @@ class RawFiles(MRJob):
 
 
 class InputFileNames(MRJob):
-    """Counts lines per input file name, as the task sees it in mapreduce.map.input.file."""
+    """Counts lines per input file name, as the task sees it in mapreduce.map.input.file.
+
+    Also counts its map tasks (mapper_init calls) in the counter "tasks", "map".
+    """
+
+    def mapper_init(self):
+        self.increment_counter("tasks", "map")
 
     def mapper(self, _, line):
         yield os.path.basename(jobconf_from_env("mapreduce.map.input.file")), 1
