@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-from tests.hadoop_emulator import fs_shell, streaming, yarn_logs
 from tests.hadoop_emulator.cluster import Cluster
 from tests.hadoop_emulator.options import OptionError, parse_generic
 
@@ -62,6 +61,8 @@ def hadoop_main(argv: list[str]) -> int:
         sys.stdout.write(VERSION)
         return 0
     if command == "jar":
+        from tests.hadoop_emulator import streaming
+
         return streaming.run_jar(cluster, rest)
     if command in ("fs", "dfs"):
         try:
@@ -71,6 +72,8 @@ def hadoop_main(argv: list[str]) -> int:
             return 255
         if "fs.defaultFS" in generic.conf:
             cluster.default_fs = generic.conf["fs.defaultFS"].rstrip("/")
+        from tests.hadoop_emulator import fs_shell
+
         return fs_shell.main(cluster, rest)
     sys.stderr.write(f"ERROR: {command} is not COMMAND nor fully qualified CLASSNAME.\n")
     sys.stderr.write(HADOOP_USAGE)
@@ -89,4 +92,6 @@ def yarn_main(argv: list[str]) -> int:
             "Usage: yarn [OPTIONS] SUBCOMMAND\n  (the emulator only has: logs, application -kill)\n"
         )
         return 1
+    from tests.hadoop_emulator import yarn_logs
+
     return yarn_logs.main(cluster, argv[1:])

@@ -17,7 +17,6 @@ Everything is read from the environment, so each test gets its own cluster:
 
 from __future__ import annotations
 
-import datetime
 import fnmatch
 import getpass
 import json
@@ -25,7 +24,7 @@ import os
 import posixpath
 import re
 import sys
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 DEFAULT_FS = "hdfs://emulated:8020"
@@ -37,22 +36,21 @@ class HadoopError(Exception):
     """A failure a Hadoop command reports as ``<cmd>: <message>`` and exits non-zero on."""
 
 
-@dataclass(frozen=True)
-class Location:
-    """A Hadoop path resolved: how Hadoop would print it qualified, and the local file."""
+# Every hadoop command starts a fresh interpreter: the emulator keeps its imports light
+# (no dataclasses, datetime or archive modules unless a command needs them).
+Location = namedtuple("Location", "qualified local")
+Location.__doc__ = """A Hadoop path resolved: how Hadoop would print it qualified, and the
+local file (a Path) standing in for it."""
 
-    qualified: str
-    local: Path
 
-
-@dataclass
 class Cluster:
     """One emulated cluster, described by the environment of the command."""
 
-    home: Path
-    default_fs: str
-    framework: str
-    user: str
+    def __init__(self, home: Path, default_fs: str, framework: str, user: str) -> None:
+        self.home = home
+        self.default_fs = default_fs
+        self.framework = framework
+        self.user = user
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Cluster:
@@ -184,6 +182,8 @@ def _expand_braces(pattern: str) -> list[str]:
 
 def log_line(level: str, source: str, message: str) -> str:
     """A client log line in Hadoop 3's log4j layout: ``2024-06-01 10:00:00,123 INFO x: msg``."""
+    import datetime
+
     now = datetime.datetime.now()
     stamp = now.strftime("%Y-%m-%d %H:%M:%S") + f",{now.microsecond // 1000:03d}"
     return f"{stamp} {level} {source}: {message}\n"

@@ -7,8 +7,6 @@ Hadoop's FsShell does. Unknown commands and options exit 255 (Hadoop's -1).
 
 from __future__ import annotations
 
-import datetime
-import gzip
 import os
 import shutil
 import stat
@@ -90,6 +88,8 @@ def _mode_string(st: os.stat_result) -> str:
 
 
 def _mtime(st: os.stat_result, fmt: str) -> str:
+    import datetime
+
     return datetime.datetime.fromtimestamp(st.st_mtime).strftime(fmt)
 
 
@@ -163,6 +163,8 @@ def cmd_stat(shell: Shell, args: list[str]) -> None:
         raise UsageProblem("-stat: Not enough arguments: expected 1 but got 0")
 
     def show(display: str, location: Location) -> None:
+        import datetime
+
         st = os.stat(location.local)
         is_dir = stat.S_ISDIR(st.st_mode)
         values = {
@@ -242,6 +244,8 @@ def _read_file(display: str, local: Path, decompress: bool) -> bytes:
         raise PathError(display, "Is a directory")
     data = local.read_bytes()
     if decompress and data[:2] == b"\x1f\x8b":
+        import gzip
+
         data = gzip.decompress(data)
     return data
 

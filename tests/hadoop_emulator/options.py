@@ -9,8 +9,6 @@ options. So ``-D`` after ``-input`` fails with "Unrecognized option: -D", as on 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
-from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 GENERIC_WITH_VALUE = ("-fs", "-jt", "-conf", "-libjars", "-files", "-archives", "-tokenCacheFile")
@@ -55,33 +53,33 @@ class JavaException(Exception):
 _URI_ILLEGAL = re.compile(r'[\x00-\x20"<>\\^`{|}\[\]\x7f]|%(?![0-9a-fA-F]{2})')
 
 
-@dataclass
 class GenericOptions:
     """What Hadoop's GenericOptionsParser took off the front of the command line."""
 
-    conf: dict[str, str] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
-    archives: list[str] = field(default_factory=list)
-    libjars: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.conf: dict[str, str] = {}
+        self.files: list[str] = []
+        self.archives: list[str] = []
+        self.libjars: list[str] = []
 
 
-@dataclass
 class StreamingOptions:
     """Hadoop Streaming's own options."""
 
-    inputs: list[str] = field(default_factory=list)
-    output: str | None = None
-    mapper: str | None = None
-    combiner: str | None = None
-    reducer: str | None = None
-    files: list[str] = field(default_factory=list)
-    inputformat: str | None = None
-    outputformat: str | None = None
-    partitioner: str | None = None
-    num_reduce_tasks: int | None = None
-    cmdenv: dict[str, str] = field(default_factory=dict)
-    jobconf: dict[str, str] = field(default_factory=dict)
-    flags: set[str] = field(default_factory=set)
+    def __init__(self) -> None:
+        self.inputs: list[str] = []
+        self.output: str | None = None
+        self.mapper: str | None = None
+        self.combiner: str | None = None
+        self.reducer: str | None = None
+        self.files: list[str] = []
+        self.inputformat: str | None = None
+        self.outputformat: str | None = None
+        self.partitioner: str | None = None
+        self.num_reduce_tasks: int | None = None
+        self.cmdenv: dict[str, str] = {}
+        self.jobconf: dict[str, str] = {}
+        self.flags: set[str] = set()
 
 
 def _set_property(conf: dict[str, str], text: str) -> None:
@@ -92,6 +90,8 @@ def _set_property(conf: dict[str, str], text: str) -> None:
 
 def read_conf_file(path: str) -> dict[str, str]:
     """Properties of a Hadoop XML configuration file (``-conf``)."""
+    import xml.etree.ElementTree as ElementTree
+
     root = ElementTree.parse(path).getroot()
     conf = {}
     for prop in root.iter("property"):

@@ -13,17 +13,13 @@ failed attempts like YARN.
 from __future__ import annotations
 
 import contextlib
-import gzip
 import os
 import random
 import re
 import shutil
 import subprocess
 import sys
-import tarfile
-import zipfile
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.hadoop_emulator.cluster import Cluster, HadoopError, log_line
@@ -74,19 +70,31 @@ class TaskFailed(Exception):
         self.attempt_id = ""
 
 
-@dataclass
 class Job:
-    """One streaming job being run: its options, ids and what it has counted."""
+    """One streaming job being run: its options, ids and what it has counted.
 
-    cluster: Cluster
-    generic: GenericOptions
-    opts: StreamingOptions
-    conf: dict[str, str]
-    job_id: str
-    app_id: str | None
-    work: Path
-    counters: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
-    containers: int = 1
+    (Plain classes, not dataclasses: importing dataclasses would slow every job's start.)
+    """
+
+    def __init__(
+        self,
+        cluster: Cluster,
+        generic: GenericOptions,
+        opts: StreamingOptions,
+        conf: dict[str, str],
+        job_id: str,
+        app_id: str | None,
+        work: Path,
+    ) -> None:
+        self.cluster = cluster
+        self.generic = generic
+        self.opts = opts
+        self.conf = conf
+        self.job_id = job_id
+        self.app_id = app_id
+        self.work = work
+        self.counters: dict[str, dict[str, int]] = defaultdict(dict)
+        self.containers = 1
 
     @property
     def yarn(self) -> bool:
@@ -299,9 +307,13 @@ def _unpack(archive: Path, target: Path) -> None:
     target.mkdir()
     name = archive.name.lower()
     if name.endswith((".zip", ".jar")):
+        import zipfile
+
         with zipfile.ZipFile(archive) as zipped:
             zipped.extractall(target)
     elif name.endswith((".tar", ".tar.gz", ".tgz")):
+        import tarfile
+
         with tarfile.open(archive) as tarred:
             tarred.extractall(target, filter="data")
     else:
@@ -430,6 +442,8 @@ def _write_syslog(log_dir: Path | None, message: str) -> None:
 def _read_records(path: Path) -> list[bytes]:
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
+        import gzip
+
         data = gzip.decompress(data)
     lines = re.split(rb"\r\n|\n|\r", data)
     if lines and lines[-1] == b"":
@@ -446,17 +460,26 @@ def _split_key(line: bytes, separator: bytes, fields: int) -> tuple[bytes, bytes
     return line[:position], line[position + len(separator) :]
 
 
-@dataclass
 class Task:
-    """One map or reduce task: what it reads and where its output goes."""
+    """One map or reduce task (kind "m" or "r"): what it reads, its environment, and the
+    lines it output."""
 
-    kind: str  # "m" or "r"
-    index: int
-    stdin: bytes
-    env: dict[str, str]
-    syslog: str
-    shipped: list[tuple[str, Path, str]]
-    lines: list[bytes] = field(default_factory=list)
+    def __init__(
+        self,
+        kind: str,
+        index: int,
+        stdin: bytes,
+        env: dict[str, str],
+        syslog: str,
+        shipped: list[tuple[str, Path, str]],
+    ) -> None:
+        self.kind = kind
+        self.index = index
+        self.stdin = stdin
+        self.env = env
+        self.syslog = syslog
+        self.shipped = shipped
+        self.lines: list[bytes] = []
 
 
 def _run_task(job: Job, task: Task, attempt_id: str, container: str | None) -> None:

@@ -1,8 +1,15 @@
-"""Fixtures for the load tests: one PostgreSQL server per session, and a fresh database per
-test on each backend, with a way to read it back that does not go through streamflow."""
+"""Fixtures for the load tests: one PostgreSQL server per session, and a fresh, empty place to
+load into per test on each backend, with a way to read it back that does not go through
+streamflow.
+
+On PostgreSQL that place is a schema of its own in a shared database, made the first entry
+of the connection's search_path through the URL (creating a database per test costs ten
+times more); tests about logins, privileges and schemas get a whole database (``pg``).
+"""
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,11 +78,33 @@ def new_postgres_database(server: PostgresServer) -> Database:
     return Database("postgresql", server.url(name), server=server, name=name)
 
 
+_schemas = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def shared_database(request) -> str:
+    """One database for the tests that each load into a schema of their own."""
+    return request.getfixturevalue("postgres_server").create_database()
+
+
+def new_postgres_schema(server: PostgresServer, dbname: str) -> Database:
+    schema = f"load_test_{next(_schemas)}"
+    conn = server.admin_connection(dbname)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE SCHEMA {schema}")
+    finally:
+        conn.close()
+    url = f"{server.url(dbname)}?options=-csearch_path%3D{schema}"
+    return Database("postgresql", url, server=server, name=dbname)
+
+
 @pytest.fixture(params=["postgresql", "sqlite"])
 def db(request, tmp_path: Path) -> Database:
-    """An empty database on each backend in turn."""
+    """An empty place to load into on each backend in turn (a schema on PostgreSQL)."""
     if request.param == "postgresql":
-        return new_postgres_database(request.getfixturevalue("postgres_server"))
+        server = request.getfixturevalue("postgres_server")
+        return new_postgres_schema(server, request.getfixturevalue("shared_database"))
     (tmp_path / "db").mkdir()
     return Database("sqlite", f"sqlite:///{tmp_path / 'db' / 'streamflow.sqlite3'}")
 

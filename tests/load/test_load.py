@@ -210,7 +210,10 @@ def test_replace_without_a_way_to_find_own_rows_is_a_definition_error(db, tmp_pa
 def test_post_load_sql_runs_in_the_load(db, tmp_path):
     bind(LoadPlaysIndexed(path=write_tsv(tmp_path / "p.tsv", PLAYS)), db.url).run()
     if db.kind == "postgresql":
-        indexes = db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'plays'")
+        indexes = db.query(
+            "SELECT indexname FROM pg_indexes "
+            "WHERE schemaname = current_schema() AND tablename = 'plays'"
+        )
     else:
         indexes = db.query(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'plays'"
