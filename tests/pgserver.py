@@ -84,32 +84,32 @@ class PostgresServer:
         conn.autocommit = True
         return conn
 
+    def admin_execute(
+        self, statement: sql.Composable, params: tuple = (), dbname: str = "postgres"
+    ) -> None:
+        """Run one statement as the admin role, outside any transaction."""
+        conn = self.admin_connection(dbname)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(statement, params or None)
+        finally:
+            conn.close()
+
     def create_database(self, owner: str = ADMIN) -> str:
         """Create an empty database and return its name."""
         name = f"test_{os.getpid()}_{next(self._names)}"
-        conn = self.admin_connection()
-        try:
-            with conn.cursor() as cur:
-                cur.execute(
-                    sql.SQL(
-                        "CREATE DATABASE {} OWNER {} TEMPLATE template0 STRATEGY file_copy"
-                    ).format(sql.Identifier(name), sql.Identifier(owner))
-                )
-        finally:
-            conn.close()
+        self.admin_execute(
+            sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE template0 STRATEGY file_copy").format(
+                sql.Identifier(name), sql.Identifier(owner)
+            )
+        )
         return name
 
     def create_role(self, name: str, password: str) -> None:
         """Create a login role that must authenticate with ``password``."""
-        conn = self.admin_connection()
-        try:
-            with conn.cursor() as cur:
-                cur.execute(
-                    sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(name)),
-                    (password,),
-                )
-        finally:
-            conn.close()
+        self.admin_execute(
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(name)), (password,)
+        )
 
     def stop(self) -> None:
         """Fast shutdown (roll back open transactions), then remove the data directory."""

@@ -16,7 +16,7 @@ from streamflow.load.spec import (
     MARKER_TABLE,
     LoadResult,
     LoadSpec,
-    describe_columns,
+    columns_mismatch,
     table_parts,
     type_name,
 )
@@ -86,13 +86,7 @@ def marker_exists(url: DatabaseUrl, task_id: str, table: str) -> bool:
             cur.execute("SELECT to_regclass(%s) IS NOT NULL", (MARKER_TABLE,))
             if not cur.fetchone()[0]:
                 return False
-            cur.execute(
-                sql.SQL("SELECT 1 FROM {} WHERE task_id = %s AND target_table = %s").format(
-                    sql.Identifier(MARKER_TABLE)
-                ),
-                (task_id, table),
-            )
-            return cur.fetchone() is not None
+            return _has_marker(cur, task_id, table)
     except psycopg2.Error as exc:
         raise _failure(url, "checking the load marker", exc) from None
     finally:
@@ -110,11 +104,11 @@ def load(url: DatabaseUrl, spec: LoadSpec) -> LoadResult:
                 "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{spec.table}|{spec.task_id}",)
             )
             deleted = 0
-            if _has_marker(cur, spec):
+            if _has_marker(cur, spec.task_id, spec.table):
                 if spec.replace_where is None:
                     conn.rollback()
                     return LoadResult(rows=0, skipped=True)
-                _delete_marker(cur, spec)
+                _delete_marker(cur, spec.task_id, spec.table)
             _ensure_table(cur, spec)
             if spec.replace_where is not None:
                 deleted = _delete_earlier(cur, spec)
@@ -225,13 +219,7 @@ def _ensure_table(cur, spec: LoadSpec) -> None:
     if [n for n, _ in existing] != [n for n, _ in declared] or not _same_types(
         cur, [k for _, k in existing], [k for _, k in declared]
     ):
-        raise DatabaseError(
-            f"table {spec.table} exists with columns {describe_columns(existing)} but "
-            f"{spec.owner or spec.task_id} declares {describe_columns(declared)}; "
-            "nothing was loaded",
-            hint=f"drop or rename the existing table (DROP TABLE {table.as_string(cur)}), "
-            "or change the task's columns to match it",
-        )
+        raise columns_mismatch(spec, existing, name)
 
 
 def _same_types(cur, existing: Sequence[str], declared: Sequence[str]) -> bool:
@@ -254,23 +242,18 @@ def _same_types(cur, existing: Sequence[str], declared: Sequence[str]) -> bool:
     return list(existing) == normalized
 
 
-def _has_marker(cur, spec: LoadSpec) -> bool:
-    cur.execute(
-        sql.SQL("SELECT 1 FROM {} WHERE task_id = %s AND target_table = %s").format(
-            sql.Identifier(MARKER_TABLE)
-        ),
-        (spec.task_id, spec.table),
-    )
+_MARKER_ROW = sql.SQL("FROM {} WHERE task_id = %s AND target_table = %s").format(
+    sql.Identifier(MARKER_TABLE)
+)
+
+
+def _has_marker(cur, task_id: str, table: str) -> bool:
+    cur.execute(sql.SQL("SELECT 1 ") + _MARKER_ROW, (task_id, table))
     return cur.fetchone() is not None
 
 
-def _delete_marker(cur, spec: LoadSpec) -> None:
-    cur.execute(
-        sql.SQL("DELETE FROM {} WHERE task_id = %s AND target_table = %s").format(
-            sql.Identifier(MARKER_TABLE)
-        ),
-        (spec.task_id, spec.table),
-    )
+def _delete_marker(cur, task_id: str, table: str) -> None:
+    cur.execute(sql.SQL("DELETE ") + _MARKER_ROW, (task_id, table))
 
 
 def _delete_earlier(cur, spec: LoadSpec) -> int:

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from streamflow.errors import DatabaseError
+
 MARKER_TABLE = "streamflow_markers"
 
 # Where a column definition's constraints start: "INT NOT NULL" declares the type "INT".
@@ -84,3 +86,16 @@ def table_parts(table: str) -> tuple[str, ...]:
 def describe_columns(columns: Sequence[tuple[str, str]]) -> str:
     """Columns as a message shows them: (artist text, streams integer)."""
     return "(" + ", ".join(f"{name} {kind}" for name, kind in columns) + ")"
+
+
+def columns_mismatch(
+    spec: LoadSpec, existing: Sequence[tuple[str, str]], quoted_table: str
+) -> DatabaseError:
+    """The error for a table that exists with other columns than the task declares."""
+    return DatabaseError(
+        f"table {spec.table} exists with columns {describe_columns(existing)} but "
+        f"{spec.owner or spec.task_id} declares {describe_columns(spec.all_columns)}; "
+        "nothing was loaded",
+        hint=f"drop or rename the existing table (DROP TABLE {quoted_table}), "
+        "or change the task's columns to match it",
+    )

@@ -18,7 +18,7 @@ from streamflow.load.spec import (
     MARKER_TABLE,
     LoadResult,
     LoadSpec,
-    describe_columns,
+    columns_mismatch,
     table_parts,
     type_name,
 )
@@ -36,6 +36,9 @@ def quote(name: str) -> str:
 def quote_table(table: str) -> str:
     """A possibly schema-qualified table name, each part quoted."""
     return ".".join(quote(part) for part in table_parts(table))
+
+
+_MARKER_ROW = f"FROM {quote(MARKER_TABLE)} WHERE task_id = ? AND target_table = ?"
 
 
 def _connect(url: DatabaseUrl) -> sqlite3.Connection:
@@ -63,11 +66,7 @@ def marker_exists(url: DatabaseUrl, task_id: str, table: str) -> bool:
         ).fetchone()
         if found is None:
             return False
-        row = conn.execute(
-            f"SELECT 1 FROM {quote(MARKER_TABLE)} WHERE task_id = ? AND target_table = ?",
-            (task_id, table),
-        ).fetchone()
-        return row is not None
+        return conn.execute(f"SELECT 1 {_MARKER_ROW}", (task_id, table)).fetchone() is not None
     except sqlite3.Error as exc:
         raise DatabaseError(
             f"checking the load marker in {url.sqlite_path} failed: {exc}"
@@ -87,19 +86,13 @@ def load(url: DatabaseUrl, spec: LoadSpec) -> LoadResult:
             "target_table TEXT NOT NULL, inserted_at TEXT NOT NULL, "
             "PRIMARY KEY (task_id, target_table))"
         )
-        marker = conn.execute(
-            f"SELECT 1 FROM {quote(MARKER_TABLE)} WHERE task_id = ? AND target_table = ?",
-            (spec.task_id, spec.table),
-        ).fetchone()
+        marker = conn.execute(f"SELECT 1 {_MARKER_ROW}", (spec.task_id, spec.table)).fetchone()
         deleted = 0
         if marker is not None:
             if spec.replace_where is None:
                 conn.execute("ROLLBACK")
                 return LoadResult(rows=0, skipped=True)
-            conn.execute(
-                f"DELETE FROM {quote(MARKER_TABLE)} WHERE task_id = ? AND target_table = ?",
-                (spec.task_id, spec.table),
-            )
+            conn.execute(f"DELETE {_MARKER_ROW}", (spec.task_id, spec.table))
         _ensure_table(conn, spec)
         if spec.replace_where is not None:
             deleted = _delete_earlier(conn, spec)
@@ -148,13 +141,7 @@ def _ensure_table(conn: sqlite3.Connection, spec: LoadSpec) -> None:
         conn.execute(f"CREATE TABLE {quote_table(spec.table)} ({columns})")
         return
     if [(n, _normal_type(k)) for n, k in existing] != [(n, _normal_type(k)) for n, k in declared]:
-        raise DatabaseError(
-            f"table {spec.table} exists with columns {describe_columns(existing)} but "
-            f"{spec.owner or spec.task_id} declares {describe_columns(declared)}; "
-            "nothing was loaded",
-            hint=f"drop or rename the existing table (DROP TABLE {quote_table(spec.table)}), "
-            "or change the task's columns to match it",
-        )
+        raise columns_mismatch(spec, existing, quote_table(spec.table))
 
 
 def _normal_type(declared: str) -> str:

@@ -12,21 +12,15 @@ from pathlib import Path
 
 import psycopg2
 
-from streamflow import ExternalTask, LocalTarget, Parameter
+from streamflow import Parameter
 from streamflow.config import load_config
 from streamflow.load import CopyToTable
 from tests.bench.common import Row, median_command_seconds, median_seconds, print_rows
+from tests.load.tasks import TsvInput
 from tests.pgserver import find_binary, start_server
 
 ROWS = 1_000_000
 COLUMNS = [("artist", "TEXT"), ("streams", "INTEGER")]
-
-
-class BenchInput(ExternalTask):
-    path = Parameter()
-
-    def output(self):
-        return LocalTarget(self.path)
 
 
 class BenchLoad(CopyToTable):
@@ -35,7 +29,7 @@ class BenchLoad(CopyToTable):
     columns = COLUMNS
 
     def requires(self):
-        return BenchInput(path=self.path)
+        return TsvInput(path=self.path)
 
 
 class BenchLoadRows(BenchLoad):

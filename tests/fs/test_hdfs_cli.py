@@ -8,16 +8,7 @@ import pytest
 
 from streamflow.fs.hadoop_cli import HadoopCliFileSystem
 from streamflow.target import FileSystemTarget, targets_exist
-from tests.hadoop_emulator.sandbox import HadoopSandbox, make_sandbox
-
-
-@pytest.fixture
-def sandbox(tmp_path, monkeypatch) -> HadoopSandbox:
-    box = make_sandbox(tmp_path)
-    for key, value in box.env.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.chdir(tmp_path)
-    return box
+from tests.hadoop_emulator.sandbox import HadoopSandbox, hadoop_sandbox  # noqa: F401 - fixture
 
 
 @pytest.fixture

@@ -6,16 +6,7 @@ import pytest
 
 from streamflow.config import Config, HadoopConfig
 from streamflow.target import HdfsTarget, targets_exist
-from tests.hadoop_emulator.sandbox import HadoopSandbox, make_sandbox
-
-
-@pytest.fixture
-def sandbox(tmp_path, monkeypatch) -> HadoopSandbox:
-    box = make_sandbox(tmp_path)
-    for key, value in box.env.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.chdir(tmp_path)
-    return box
+from tests.hadoop_emulator.sandbox import hadoop_sandbox  # noqa: F401 - the sandbox fixture
 
 
 def config(root: str = "") -> Config:

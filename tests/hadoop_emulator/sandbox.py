@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 EMULATOR_DIR = Path(__file__).resolve().parent
 STREAMING_JAR = "share/hadoop/tools/lib/hadoop-streaming-3.3.6.jar"
 
@@ -84,3 +86,22 @@ def make_sandbox(
         "PATH": f"{hadoop_home / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     return HadoopSandbox(home=home, hadoop_home=hadoop_home, env=env)
+
+
+@pytest.fixture(name="sandbox")
+def hadoop_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> HadoopSandbox:
+    """An emulated cluster (default FS ``hdfs://emulated:8020``, local job runner) that this
+    test's environment selects, run from a fresh working directory.
+
+    Import it where needed (``from tests.hadoop_emulator.sandbox import hadoop_sandbox``):
+    it is the fixture ``sandbox``.
+    """
+    box = make_sandbox(tmp_path)
+    for key in ("HADOOP_STREAMING_JAR", "HADOOP_EMULATOR_YARN_LOGS", "HADOOP_EMULATOR_NOISE"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in box.env.items():
+        monkeypatch.setenv(key, value)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return box

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from psycopg2 import sql
 
 from tests.pgserver import PostgresServer, postgres_server  # noqa: F401 - a fixture
 
@@ -89,12 +90,7 @@ def shared_database(request) -> str:
 
 def new_postgres_schema(server: PostgresServer, dbname: str) -> Database:
     schema = f"load_test_{next(_schemas)}"
-    conn = server.admin_connection(dbname)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f"CREATE SCHEMA {schema}")
-    finally:
-        conn.close()
+    server.admin_execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)), dbname=dbname)
     url = f"{server.url(dbname)}?options=-csearch_path%3D{schema}"
     return Database("postgresql", url, server=server, name=dbname)
 

@@ -39,7 +39,7 @@ from streamflow.hadoop.output import (
 )
 from streamflow.hadoop.shipping import job_resources
 from streamflow.hadoop.yarn import fetch_task_traceback, kill_application
-from streamflow.mr.runners.base import Counters, JobSpec, Runner
+from streamflow.mr.runners.base import Counters, JobSpec, Runner, expand_inputs
 
 log = logging.getLogger("streamflow.mr")
 
@@ -205,18 +205,7 @@ class HadoopRunner(Runner):
         names (Hadoop picks the codec by file extension, so names are kept)."""
         if not paths:
             return []
-        files: list[str] = []
-        for path in paths:
-            if path == "-":
-                files.append(self._stdin_file())
-            elif os.path.isdir(path):
-                files.extend(
-                    os.path.join(path, name)
-                    for name in sorted(os.listdir(path))
-                    if not name.startswith(("_", ".")) and os.path.isfile(os.path.join(path, name))
-                )
-            else:
-                files.append(os.path.abspath(path))
+        files = [self._stdin_file() if p == "-" else p for p in expand_inputs(list(paths))]
         batches: list[list[str]] = []
         for path in files:
             name = os.path.basename(path)
