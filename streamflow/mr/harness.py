@@ -15,10 +15,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -273,10 +270,31 @@ def _local_copy(uri: str, tmp_dir: str) -> str:
     """A local path for a manifest entry: the path itself, or a copy fetched with hadoop fs."""
     if "://" not in uri or uri.startswith("file://"):
         return uri[len("file://") :] if uri.startswith("file://") else uri
+    import shutil
+    import subprocess
+
     hadoop = os.environ.get("HADOOP_BIN") or shutil.which("hadoop") or "hadoop"
     target = os.path.join(tmp_dir, os.path.basename(uri.rstrip("/")) or "input")
     subprocess.run([hadoop, "fs", "-copyToLocal", uri, target], check=True)
     return target
+
+
+def _map_manifest(task: StepTask, stdin: BinaryIO, emit: Emit) -> None:
+    """mapper_raw over each file named in the manifest lines on ``stdin``."""
+    # Imported here: only mapper_raw tasks need them, and every task pays for its imports.
+    import shutil
+    import tempfile
+
+    tmp_dir = tempfile.mkdtemp(prefix="streamflow-manifest-")
+    try:
+        for batch in read_line_batches(stdin, text=True):
+            for line in batch:
+                if not line:
+                    continue
+                uri = line.rsplit("\t", 1)[-1]
+                task.map_raw(_local_copy(uri, tmp_dir), uri, emit)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
 
 
 def run_task(job: Any, phase: str, step_num: int) -> None:
@@ -286,17 +304,7 @@ def run_task(job: Any, phase: str, step_num: int) -> None:
     if phase == "mapper":
         _read, write = task.protocols("mapper")
         if task.desc.get("input_manifest"):
-            tmp_dir = tempfile.mkdtemp(prefix="streamflow-manifest-")
-            try:
-                for batch in read_line_batches(stdin, text=True):
-                    for line in batch:
-                        if not line:
-                            continue
-                        uri = line.rsplit("\t", 1)[-1]
-                        path = _local_copy(uri, tmp_dir)
-                        task.map_raw(path, uri, partial(write_pairs, stdout, write.write))
-            finally:
-                shutil.rmtree(tmp_dir, ignore_errors=True)
+            _map_manifest(task, stdin, partial(write_pairs, stdout, write.write))
         elif combines_in_mapper(task.desc):
             shuffle = Shuffle(
                 write,

@@ -111,7 +111,8 @@ def run_map(task: StepTask, ranges: list[list], output: str, partitions: int) ->
 def _map_ranges(task: StepTask, ranges: list[list], emit: Any) -> None:
     # mapper_init and mapper_final run once per task, as in Hadoop, seeing the first and
     # the last input file.
-    _set_input(*ranges[0])
+    if ranges:
+        _set_input(*ranges[0])
     task.map_init(emit)
     for path, start, length in ranges:
         location = _set_input(path, start, length)
