@@ -1,7 +1,8 @@
-"""Streams per artist on 1M and 3M generated lines: a hand-written loop, inline, local.
+"""Streams per artist on generated lines: a hand-written loop, inline, local.
 
-Targets (issue 3): inline within 2x the hand-written ``collections.Counter`` loop on 1M
-lines; local faster than inline on 3M lines (2 cores). Run alone with
+1M and 3M lines in one file, and 3M lines as 30 files of 100,000 (a month of days). Targets
+(issue 3): inline within 2x the hand-written ``collections.Counter`` loop on 1M lines; local
+faster than inline on 3M lines (2 cores), one file or many. Run alone with
 ``python -m tests.bench.bench_mr``.
 """
 
@@ -17,7 +18,8 @@ import tempfile
 from tests.bench.common import Row, median_seconds, print_rows
 from tests.mr.jobs.artist_count import ArtistCount
 
-SIZES = (1_000_000, 3_000_000)
+# (lines, files): one file, and a month of days like the reference pipeline's.
+CASES = ((1_000_000, 1), (3_000_000, 1), (3_000_000, 30))
 ARTISTS = 5_000
 
 
@@ -37,21 +39,32 @@ def generate(path: str, lines: int, seed: int = 1) -> None:
             )
 
 
-def hand_written(path: str) -> collections.Counter:
+def hand_written(paths: list[str]) -> collections.Counter:
     """The baseline: one process, one Counter, no framework."""
     counts: collections.Counter = collections.Counter()
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            counts[line.split("\t")[1]] += 1
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                counts[line.split("\t")[1]] += 1
     return counts
 
 
-def run_job(path: str, runner: str, output_dir: str) -> None:
+def run_job(paths: list[str], runner: str, output_dir: str) -> None:
     """Run the job to ``output_dir`` (removed first, so each run starts clean)."""
     shutil.rmtree(output_dir, ignore_errors=True)
-    job = ArtistCount([path, "-r", runner, "-o", output_dir])
+    job = ArtistCount([*paths, "-r", runner, "-o", output_dir])
     with job.make_runner() as mr_runner:
         mr_runner.run()
+
+
+def make_inputs(work: str, lines: int, files: int) -> list[str]:
+    """``files`` generated files of ``lines / files`` lines each (a month of days, say)."""
+    paths = []
+    for n in range(files):
+        path = os.path.join(work, f"streams-{lines}-{n:02d}.tsv")
+        generate(path, lines // files, seed=n + 1)
+        paths.append(path)
+    return paths
 
 
 def main(repeat: int = 5) -> list[Row]:
@@ -60,15 +73,14 @@ def main(repeat: int = 5) -> list[Row]:
     work = tempfile.mkdtemp(prefix="bench-mr-")
     out = os.path.join(work, "out")
     try:
-        for size in SIZES:
-            path = os.path.join(work, f"streams-{size}.tsv")
-            generate(path, size)
-            label = f"{size // 1_000_000}M lines"
-            loop = median_seconds(lambda path=path: hand_written(path), repeat)
+        for lines, files in CASES:
+            paths = make_inputs(work, lines, files)
+            label = f"{lines // 1_000_000}M lines" + (f" in {files} files" if files > 1 else "")
+            loop = median_seconds(lambda paths=paths: hand_written(paths), repeat)
             rows.append(Row(f"mr loop {label}", loop))
-            inline = median_seconds(lambda path=path: run_job(path, "inline", out), repeat)
+            inline = median_seconds(lambda paths=paths: run_job(paths, "inline", out), repeat)
             rows.append(Row(f"mr inline {label}", inline, "loop", inline / loop, "<= 2x loop (1M)"))
-            local = median_seconds(lambda path=path: run_job(path, "local", out), repeat)
+            local = median_seconds(lambda paths=paths: run_job(paths, "local", out), repeat)
             rows.append(
                 Row(
                     f"mr local {label}",
@@ -78,7 +90,8 @@ def main(repeat: int = 5) -> list[Row]:
                     f"< inline (3M); {local / inline:.2f}x inline",
                 )
             )
-            os.unlink(path)
+            for path in paths:
+                os.unlink(path)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return rows
