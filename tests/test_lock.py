@@ -71,26 +71,50 @@ def test_released_lock_can_be_taken_again(tmp_path):
     assert first.path == second.path
 
 
+RACER = textwrap.dedent(
+    """
+    import os, sys, time
+    from streamflow import lock
+    from streamflow.errors import LockHeld
+    pid_dir, go, release = sys.argv[1:]
+    print("ready", flush=True)
+    while not os.path.exists(go):  # both racers wait here, then try at the same moment
+        time.sleep(0.001)
+    try:
+        held = lock.acquire(pid_dir, ["run", "race"])
+    except LockHeld:
+        sys.exit(3)
+    while not os.path.exists(release):  # hold the lock until the test has seen the loser
+        time.sleep(0.01)
+    """
+)
+
+
 def test_two_processes_racing_one_gets_the_lock_and_the_other_exits_3(tmp_path):
-    racer = textwrap.dedent(
-        """
-        import sys, time
-        from streamflow import lock
-        from streamflow.errors import LockHeld
-        time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
-        try:
-            held = lock.acquire(sys.argv[1], ["run", "race"])
-        except LockHeld:
-            sys.exit(3)
-        time.sleep(1.0)
-        """
-    )
-    start_at = str(time.time() + 0.5)
+    go, release = tmp_path / "go", tmp_path / "release"
     racers = [
-        subprocess.Popen([sys.executable, "-c", racer, str(tmp_path), start_at]) for _ in range(2)
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, str(tmp_path / "locks"), str(go), str(release)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
     ]
-    codes = sorted(p.wait(timeout=30) for p in racers)
-    assert codes == [0, 3]
+    try:
+        assert [racer.stdout.readline().strip() for racer in racers] == ["ready", "ready"]
+        go.touch()
+        # The winner holds the lock until `release` exists, so the first to exit is the loser,
+        # however slowly either process runs.
+        deadline = time.monotonic() + 60
+        while all(racer.poll() is None for racer in racers):
+            assert time.monotonic() < deadline, "neither racer exited"
+            time.sleep(0.01)
+        [loser] = [racer for racer in racers if racer.poll() is not None]
+        assert loser.returncode == 3
+    finally:
+        release.touch()
+    [winner] = [racer for racer in racers if racer is not loser]
+    assert winner.wait(timeout=60) == 0
 
 
 def test_unwritable_lock_directory_is_a_usage_error(tmp_path):
