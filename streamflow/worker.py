@@ -14,6 +14,7 @@ import os
 import signal
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -116,14 +117,16 @@ class ThreadExecutor:
 class _Child:
     process: Any
     conn: Connection
-    batch: list[str] = field(default_factory=list)
+    batches: deque[list[str]] = field(default_factory=deque)  # sent, in order, not answered
 
 
 class ProcessExecutor:
     """Runs batches in ``size`` forked processes, which inherit the graph: only ids travel.
 
-    A process that dies (killed, or a task calling ``os._exit``) fails the tasks of its batch
-    that did not complete, and is replaced.
+    A process may hold a second batch queued behind the one it runs, so it starts on it
+    without waiting for the parent. A process that dies (killed, or a task calling
+    ``os._exit``) fails the tasks of its running batch that did not complete, and is
+    replaced; its queued batches, never started, go to the replacement.
     """
 
     def __init__(self, run_one: RunOne, size: int, is_complete: Callable[[str], bool]) -> None:
@@ -152,31 +155,40 @@ class ProcessExecutor:
         return _Child(process, parent_end)
 
     def submit(self, batch: list[str]) -> None:
-        child = next(c for c in self._children if not c.batch)
-        child.batch = batch
-        child.conn.send(batch)
+        child = min(self._children, key=lambda c: len(c.batches))
+        child.batches.append(batch)
+        try:
+            child.conn.send(batch)
+        except OSError:
+            if len(child.batches) > 1:
+                return  # it died busy: results() reports its batch and resends this one
+            child.batches.clear()  # it died idle (killed from outside): start another
+            child = self._respawn(child)
+            child.batches.append(batch)
+            child.conn.send(batch)
 
     def results(self) -> list[list[Outcome]]:
         from multiprocessing.connection import wait as wait_connections
 
-        busy = {child.conn: child for child in self._children if child.batch}
+        busy = {child.conn: child for child in self._children if child.batches}
         finished = []
         for conn in wait_connections(list(busy)):
             child = busy[conn]  # type: ignore[index]
             try:
-                finished.append([Outcome(*values) for values in conn.recv()])
+                values = conn.recv()
             except (EOFError, OSError):
                 finished.append(self._replace_dead(child))
                 continue
-            child.batch = []
+            child.batches.popleft()
+            finished.append([Outcome(*v) for v in values])
         return finished
 
     def _replace_dead(self, child: _Child) -> list[Outcome]:
-        child.process.join()
+        replacement = self._respawn(child)
         code = child.process.exitcode
         how = f"was killed by signal {-code}" if code and code < 0 else f"exited with code {code}"
         outcomes = []
-        for task_id in child.batch:
+        for task_id in child.batches.popleft():
             if self._is_complete(task_id):
                 outcomes.append(Outcome(task_id, DONE))
             else:
@@ -185,13 +197,21 @@ class ProcessExecutor:
                     "task or another of its batch"
                 )
                 outcomes.append(Outcome(task_id, FAILED, error))
-        child.conn.close()
-        self._children[self._children.index(child)] = self._spawn()
+        for batch in child.batches:  # queued behind the batch it died in: never started
+            replacement.batches.append(batch)
+            replacement.conn.send(batch)
         return outcomes
+
+    def _respawn(self, dead: _Child) -> _Child:
+        dead.process.join()
+        dead.conn.close()
+        replacement = self._spawn()
+        self._children[self._children.index(dead)] = replacement
+        return replacement
 
     def close(self) -> None:
         for child in self._children:
-            if child.batch:
+            if child.batches:
                 child.process.terminate()  # interrupted mid-task; outputs are atomic
             else:
                 with contextlib.suppress(OSError):
@@ -396,9 +416,12 @@ def _loop(
     in_flight = 0
     with console.progress(total) as progress:
         while True:
-            free = executor.size - in_flight
+            batch_size = _batch_size(seconds_per_task)
+            # Quick tasks: a second batch waits behind each running one, so an executor's
+            # process goes on to it at once instead of idling through this loop's round trip.
+            # Slow tasks are handed out one at a time, to whichever process is free first.
+            free = executor.size * (2 if batch_size > 1 else 1) - in_flight
             if free > 0:
-                batch_size = _batch_size(seconds_per_task)
                 work = scheduler.get_work(worker_id, free * batch_size)
                 for batch in _split(work, free):
                     executor.submit(batch)

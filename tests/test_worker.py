@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 
 from streamflow.config import Config, load_config
 from streamflow.console import Console
 from streamflow.graph import build_graph
-from streamflow.worker import make_executor, run, run_graph
+from streamflow.scheduler import DONE, FAILED
+from streamflow.worker import Outcome, ProcessExecutor, make_executor, run, run_graph
 from tests.tasks import graphs as g
 
 EXECUTORS = [("serial", 1), ("threads", 2), ("processes", 2)]
@@ -174,3 +176,57 @@ def test_failure_log_line_says_what_went_wrong_not_just_the_hint(tmp_path):
     assert len(failed_lines) == 1
     assert failed_lines[0].endswith("the input has 3 fields on line 7")
     assert "hint: fix line 7" in summary.text()
+
+
+def run_by_file(root):
+    """A run_one for ProcessExecutor: "die" kills its process, any other id writes root/<id>."""
+
+    def run_one(task_id: str) -> Outcome:
+        if task_id == "die":
+            os.kill(os.getpid(), signal.SIGKILL)
+        (root / task_id).write_text(str(os.getpid()))
+        return Outcome(task_id, DONE)
+
+    return run_one
+
+
+def collect(executor, batches: int) -> dict[str, Outcome]:
+    outcomes: dict[str, Outcome] = {}
+    for _ in range(batches):
+        for finished in executor.results():
+            outcomes.update((o.task_id, o) for o in finished)
+    return outcomes
+
+
+def test_batch_queued_behind_a_killed_task_runs_in_the_replacement_process(tmp_path):
+    executor = ProcessExecutor(run_by_file(tmp_path), 1, lambda t: (tmp_path / t).exists())
+    try:
+        executor.submit(["a", "die", "b"])
+        executor.submit(["c", "d"])  # queued behind the first batch in the same process
+        outcomes = collect(executor, 2)
+    finally:
+        executor.close()
+    assert {t: o.status for t, o in outcomes.items()} == {
+        "a": DONE,
+        "die": FAILED,
+        "b": FAILED,
+        "c": DONE,
+        "d": DONE,
+    }
+    assert "killed by signal 9" in outcomes["die"].error
+    assert (tmp_path / "c").read_text() == (tmp_path / "d").read_text()  # one new process
+    assert (tmp_path / "c").read_text() != (tmp_path / "a").read_text()
+
+
+def test_worker_process_killed_while_idle_is_replaced_before_its_next_batch(tmp_path):
+    executor = ProcessExecutor(run_by_file(tmp_path), 1, lambda t: (tmp_path / t).exists())
+    try:
+        [idle] = executor._children
+        os.kill(idle.process.pid, signal.SIGKILL)
+        idle.process.join()
+        executor.submit(["a"])
+        outcomes = collect(executor, 1)
+    finally:
+        executor.close()
+    assert outcomes["a"].status == DONE
+    assert int((tmp_path / "a").read_text()) != idle.process.pid
