@@ -46,6 +46,14 @@ def streamflow(*args: str, **kwargs) -> subprocess.Popen:
     )
 
 
+def start_slow_write(tmp_path: Path, *options: str, **popen) -> subprocess.Popen:
+    """``streamflow run`` of SlowWrite under ``tmp_path/out``, with its own lock directory."""
+    out = str(tmp_path / "out")
+    locks = str(tmp_path / "locks")
+    args = ("run", "tests.tasks.graphs:SlowWrite", "--root", out, "--lock-pid-dir", locks)
+    return streamflow(*args, *options, **popen)
+
+
 def wait_for_task_pid(started: Path, process: subprocess.Popen) -> int:
     """The pid SlowWrite writes into its ``started`` file, once the task is in run()."""
     deadline = time.monotonic() + 30
@@ -325,37 +333,32 @@ def test_two_runs_racing_for_the_lock_one_runs_one_exits_3(tmp_path):
 
 
 def test_no_lock_lets_overlapping_runs_start(tmp_path):
-    args = (
-        "run",
-        "tests.tasks.graphs:SlowWrite",
-        "--root",
-        str(tmp_path / "out"),
-        "--seconds",
-        "2",
-        "--lock-pid-dir",
-        str(tmp_path / "locks"),
-        "--no-lock",
-    )
-    codes = [p.wait(timeout=60) for p in (streamflow(*args), streamflow(*args))]
-    assert codes == [0, 0]
+    first = start_slow_write(tmp_path, "--no-lock")
+    second = None
+    try:
+        first_pid = wait_for_task_pid(tmp_path / "out" / "started", first)
+        second = start_slow_write(tmp_path, "--no-lock")
+        deadline = time.monotonic() + 30
+        # The second run gets into run() too (it rewrites `started`) while the first is in it.
+        while wait_for_task_pid(tmp_path / "out" / "started", second) == first_pid:
+            assert time.monotonic() < deadline, "the second run never started its task"
+            time.sleep(0.02)
+        assert first.poll() is None
+    finally:
+        for process in (first, second):
+            if process is not None:
+                process.terminate()
+                process.communicate(timeout=30)
 
 
 def test_sigkill_during_run_leaves_no_output_and_rerun_completes(tmp_path):
     out = tmp_path / "out"
-    args = (
-        "run",
-        "tests.tasks.graphs:SlowWrite",
-        "--root",
-        str(out),
-        "--lock-pid-dir",
-        str(tmp_path / "locks"),
-    )
-    process = streamflow(*args, "--seconds", "60")
+    process = start_slow_write(tmp_path, "--seconds", "60")
     wait_for_task_pid(out / "started", process)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert not (out / "SlowWrite.txt").exists()
-    rerun = streamflow(*args, "--seconds", "0")
+    rerun = start_slow_write(tmp_path, "--seconds", "0")
     _, stderr = rerun.communicate(timeout=60)
     assert rerun.returncode == 0, stderr  # the dead run's lock is gone with it
     assert (out / "SlowWrite.txt").read_text() == "half of the data\nthe rest\n"
@@ -422,16 +425,7 @@ def process_alive(pid: int) -> bool:
 
 def test_worker_processes_die_with_a_killed_parent(tmp_path):
     out = tmp_path / "out"
-    process = streamflow(
-        "run",
-        "tests.tasks.graphs:SlowWrite",
-        "--root",
-        str(out),
-        "--workers",
-        "2",
-        "--lock-pid-dir",
-        str(tmp_path / "locks"),
-    )
+    process = start_slow_write(tmp_path, "--workers", "2")
     child = wait_for_task_pid(out / "started", process)
     assert child != process.pid
     process.kill()
@@ -449,17 +443,7 @@ def test_worker_processes_die_with_a_killed_parent(tmp_path):
 )
 def test_interrupt_stops_the_run_leaves_no_file_at_all_and_exits_1(tmp_path, how, workers):
     out = tmp_path / "out"
-    process = streamflow(
-        "run",
-        "tests.tasks.graphs:SlowWrite",
-        "--root",
-        str(out),
-        "--workers",
-        workers,
-        "--lock-pid-dir",
-        str(tmp_path / "locks"),
-        start_new_session=True,
-    )
+    process = start_slow_write(tmp_path, "--workers", workers, start_new_session=True)
     task_pid = wait_for_task_pid(out / "started", process)
     if how == "ctrl-c":
         os.killpg(process.pid, signal.SIGINT)  # a terminal sends it to the whole group
