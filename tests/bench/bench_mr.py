@@ -13,7 +13,9 @@ import itertools
 import os
 import random
 import shutil
+import statistics
 import tempfile
+from functools import partial
 
 from tests.bench.common import Row, median_seconds, print_rows
 from tests.mr.jobs.artist_count import ArtistCount
@@ -76,11 +78,19 @@ def main(repeat: int = 5) -> list[Row]:
         for lines, files in CASES:
             paths = make_inputs(work, lines, files)
             label = f"{lines // 1_000_000}M lines" + (f" in {files} files" if files > 1 else "")
-            loop = median_seconds(lambda paths=paths: hand_written(paths), repeat)
+            # Rounds of loop, inline, local: a change in the machine's load hits all three.
+            runs = {
+                "loop": partial(hand_written, paths),
+                "inline": partial(run_job, paths, "inline", out),
+                "local": partial(run_job, paths, "local", out),
+            }
+            times: dict[str, list[float]] = {name: [] for name in runs}
+            for _ in range(repeat):
+                for name, run in runs.items():
+                    times[name].append(median_seconds(run, 1))
+            loop, inline, local = (statistics.median(times[name]) for name in runs)
             rows.append(Row(f"mr loop {label}", loop))
-            inline = median_seconds(lambda paths=paths: run_job(paths, "inline", out), repeat)
             rows.append(Row(f"mr inline {label}", inline, "loop", inline / loop, "<= 2x loop (1M)"))
-            local = median_seconds(lambda paths=paths: run_job(paths, "local", out), repeat)
             rows.append(
                 Row(
                     f"mr local {label}",
