@@ -249,30 +249,25 @@ def _unique(tasks: Iterable[Task]) -> list[Task]:
 
 
 def _deps(task: Task) -> list[Task]:
-    try:
-        return task.deps()
-    except StreamflowError:
-        raise
-    except Exception as error:
-        raise _user_code_error(task, "requires()", error) from error
+    return _user_call(task, "requires()", task.deps)
 
 
 def _outputs(task: Task) -> list[Any]:
-    try:
-        return flatten(task.output())
-    except StreamflowError:
-        raise
-    except Exception as error:
-        raise _user_code_error(task, "output()", error) from error
+    return _user_call(task, "output()", lambda: flatten(task.output()))
 
 
 def _call_complete(task: Task) -> bool:
+    return bool(_user_call(task, "complete()", task.complete))
+
+
+def _user_call(task: Task, method: str, call: Callable[[], Any]) -> Any:
+    """``call()``, a user method run to build the graph; what it raises names task and method."""
     try:
-        return bool(task.complete())
+        return call()
     except StreamflowError:
         raise
     except Exception as error:
-        raise _user_code_error(task, "complete()", error) from error
+        raise _user_code_error(task, method, error) from error
 
 
 def _user_code_error(task: Task, method: str, error: Exception) -> TaskDefinitionError:
