@@ -23,7 +23,6 @@ import heapq
 import json
 import os
 import sys
-import zlib
 from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any, BinaryIO
@@ -37,7 +36,7 @@ from streamflow.mr.harness import (
     sort_memory_bytes,
     write_pairs,
 )
-from streamflow.mr.shuffle import Shuffle
+from streamflow.mr.shuffle import Shuffle, partition_of
 
 __all__ = ["main", "runs_in_one_process"]
 
@@ -139,7 +138,7 @@ def _write_partitions(lines: Iterable[bytes], directory: str, partitions: int) -
             key = line.partition(b"\t")[0]
             # Lines come sorted by key: hash each key once.
             if key != last_key:
-                out = outputs[zlib.crc32(key) % partitions]
+                out = outputs[partition_of(key, partitions)]
                 last_key = key
             out.write(line + b"\n")
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from streamflow.errors import JobError
 from streamflow.mr.runners.local import Split, pack_splits
 from tests.mr.conftest import RUNNERS, json_lines, run_job
 from tests.mr.jobs.failing import FailingMapper
+from tests.mr.jobs.map_only import TagLines
 from tests.mr.jobs.raw_files import InputFileNames
 
 # name -> number of lines, all different so a record counted under the wrong file shows.
@@ -60,3 +63,18 @@ def test_pack_splits_keeps_order_and_balances_bytes(tmp_path):
     # A whole file counts as its size on disk.
     whole = [Split(str(path)), Split(str(path), 0, 100), Split(str(path), 0, 100)]
     assert [len(group) for group in pack_splits(whole, 3)] == [1, 1, 1]
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_map_only_job_over_packed_files_tags_every_line_with_its_file(
+    runner, write_input, tmp_path
+):
+    contents = {"x.txt": ["a", "b c"], "y.txt": ["d"], "z.txt": ["é", "f", "g\th"]}
+    paths = [write_input(name, lines) for name, lines in contents.items()]
+    result = run_job(TagLines, paths, runner, tmp_path / "out")
+    expected = sorted(
+        json.dumps(name).encode() + b"\t" + json.dumps(line.upper()).encode()
+        for name, lines in contents.items()
+        for line in lines
+    )
+    assert result.lines == expected
