@@ -409,6 +409,10 @@ def test_lock_held_by_another_process_exits_3_naming_it(tmp_path, invoke):
         assert result.exit_code == 3
         assert f"process {holder.pid} holds" in result.output
         assert not (tmp_path / "out").exists()
+        # Another root task (other parameter values) has its own lock and runs meanwhile.
+        other = invoke("run", "tests.tasks.graphs:Diamond", "--root", str(tmp_path / "other"))
+        assert other.exit_code == 0, other.output
+        assert len(g.runs(str(tmp_path / "other"))) == 4
     finally:
         holder.kill()
         holder.wait()
