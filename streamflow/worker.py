@@ -489,7 +489,7 @@ def run(
         config = load_config()
     graph = build_graph(roots, config)
     if len(graph.ids_in_state(COMPLETE)) == len(graph.order):
-        executor = "serial"  # nothing to run: no processes to start
+        return RunSummary(graph)  # nothing to run: no processes, no scheduler to fill
     chosen = make_executor(executor, config.core.workers, graph)
     try:
         return run_graph(graph, chosen, console=console)
