@@ -441,3 +441,7 @@ def main(argv: list[str] | None = None) -> None:
     except StreamflowError as error:  # raised outside a command, e.g. while building options
         click.echo(f"streamflow: error: {error}", err=True)
         sys.exit(error.exit_code if error.exit_code else EXIT_USAGE)
+
+
+if __name__ == "__main__":  # python -m streamflow.cli, where the console script is not installed
+    main()

@@ -20,6 +20,9 @@ from tests.tasks import graphs as g
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = str(Path(sys.executable).with_name("streamflow"))
+# The installed console script; a virtual environment without streamflow installed (the code
+# on PYTHONPATH) runs the same main() as a module.
+COMMAND = [SCRIPT] if os.path.exists(SCRIPT) else [sys.executable, "-m", "streamflow.cli"]
 TIMESTAMPED = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) ")
 
 
@@ -37,7 +40,7 @@ def invoke(tmp_path, monkeypatch):
 
 def streamflow(*args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen(
-        [SCRIPT, *args],
+        [*COMMAND, *args],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -167,7 +170,7 @@ def test_module_importing_a_missing_package_names_that_package(invoke):
 def test_module_with_a_syntax_error_exits_2_as_a_real_process(tmp_path):
     (tmp_path / "typo_tasks.py").write_text("def run(:\n    pass\n")
     process = subprocess.run(
-        [SCRIPT, "run", "typo_tasks:Anything"],
+        [*COMMAND, "run", "typo_tasks:Anything"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -276,7 +279,7 @@ def test_terminal_gets_rich_output(tmp_path):
     leader, follower = pty.openpty()
     process = subprocess.Popen(
         [
-            SCRIPT,
+            *COMMAND,
             "run",
             "tests.tasks.graphs:Diamond",
             "--root",
