@@ -12,6 +12,7 @@ runner calls in-process. Standard library only (runs on cluster nodes).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import itertools
 import os
@@ -46,6 +47,23 @@ class TaskFailure(Exception):
         super().__init__(f"{where}\n{details}")
         self.where = where
         self.details = details
+
+
+@contextlib.contextmanager
+def open_input_file(path: str) -> Iterator[BinaryIO]:
+    """A binary stream over an input file, decompressing ``.gz`` and ``.bz2``."""
+    if path.endswith(".gz"):
+        import gzip
+
+        opener: Any = gzip.open
+    elif path.endswith(".bz2"):
+        import bz2
+
+        opener = bz2.open
+    else:
+        opener = open
+    with opener(path, "rb") as f:
+        yield f
 
 
 def combines_in_mapper(step_desc: dict) -> bool:

@@ -14,18 +14,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from streamflow.mr.protocol import JSONProtocol, RawValueProtocol
-from streamflow.mr.step import STEP_METHODS, MRStep
+from streamflow.mr.step import COMMAND_OPTIONS, STEP_METHODS, MRStep
 
 __all__ = ["MRJob"]
 
-_COMMAND_METHODS = (
-    "mapper_cmd",
-    "mapper_pre_filter",
-    "combiner_cmd",
-    "combiner_pre_filter",
-    "reducer_cmd",
-    "reducer_pre_filter",
-)
 RUNNERS = ("inline", "local", "hadoop")
 
 
@@ -147,7 +139,7 @@ class MRJob:
         for name in STEP_METHODS:
             if getattr(type(self), name) is not getattr(MRJob, name):
                 kwargs[name] = getattr(self, name)
-        for name in _COMMAND_METHODS:
+        for name in COMMAND_OPTIONS:
             value = getattr(self, name)()
             if value is not None:
                 kwargs[name] = value

@@ -23,15 +23,16 @@ import heapq
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import partial
-from typing import Any, BinaryIO
+from typing import Any
 
 from streamflow.mr.compat import env_name
 from streamflow.mr.harness import (
     StepTask,
     groups_of_lines,
     load_job_class,
+    open_input_file,
     run_reported,
     sort_memory_bytes,
     write_pairs,
@@ -59,23 +60,6 @@ def runs_in_one_process(desc: dict, phase: str) -> bool:
         combiner["type"] == "script" and "pre_filter" not in combiner
     )
     return phase == "mapper" and combiner_ok and not desc.get("input_manifest")
-
-
-@contextlib.contextmanager
-def _open_input(path: str) -> Iterator[BinaryIO]:
-    """A binary stream over an input file, decompressing .gz and .bz2."""
-    if path.endswith(".gz"):
-        import gzip
-
-        opener: Any = gzip.open
-    elif path.endswith(".bz2"):
-        import bz2
-
-        opener = bz2.open
-    else:
-        opener = open
-    with opener(path, "rb") as f:
-        yield f
 
 
 def _set_input(path: str, start: int, length: int) -> str:
@@ -115,7 +99,7 @@ def _map_ranges(task: StepTask, ranges: list[list], emit: Any) -> None:
     task.map_init(emit)
     for path, start, length in ranges:
         location = _set_input(path, start, length)
-        with _open_input(path) as stream:
+        with open_input_file(path) as stream:
             if start:
                 stream.seek(start)
             task.map_lines(stream, emit, location, limit=length)

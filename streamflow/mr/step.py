@@ -28,7 +28,8 @@ STEP_METHODS = (
     "reducer_init",
     "reducer_final",
 )
-_CMD_PARAMS = (
+# Shell-command substeps a step may have instead of (or before) a Python method.
+COMMAND_OPTIONS = (
     "mapper_cmd",
     "mapper_pre_filter",
     "combiner_cmd",
@@ -36,7 +37,7 @@ _CMD_PARAMS = (
     "reducer_cmd",
     "reducer_pre_filter",
 )
-_PARAMS = (*STEP_METHODS, *_CMD_PARAMS, "jobconf")
+_PARAMS = (*STEP_METHODS, *COMMAND_OPTIONS, "jobconf")
 
 
 class StepFailedException(Exception):

@@ -10,8 +10,6 @@ disk: a mapper must not change an object after yielding it (yield a copy instead
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import io
 import logging
 import os
@@ -27,6 +25,7 @@ from streamflow.mr.harness import (
     StepTask,
     TaskFailure,
     load_job_class,
+    open_input_file,
     read_line_batches,
     write_lines,
     write_pairs,
@@ -54,13 +53,7 @@ def open_input(path: str, stdin: BinaryIO | None = None) -> Iterator[BinaryIO]:
         # The job's stdin stays open: a sandbox may still be read afterwards.
         yield stdin if stdin is not None else io.BytesIO()
         return
-    if path.endswith(".gz"):
-        opener: Any = gzip.open
-    elif path.endswith(".bz2"):
-        opener = bz2.open
-    else:
-        opener = open
-    with opener(path, "rb") as f:
+    with open_input_file(path) as f:
         yield f
 
 
