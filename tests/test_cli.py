@@ -253,18 +253,15 @@ def test_database_password_is_never_printed(tmp_path, invoke):
     assert "postgresql://etl:***@db.example.com/warehouse" in result.output
 
 
+def diamond_run(tmp_path: Path) -> tuple[str, ...]:
+    """Arguments running the Diamond graph into ``tmp_path/out``."""
+    out, locks = str(tmp_path / "out"), str(tmp_path / "locks")
+    return ("run", "tests.tasks.graphs:Diamond", "--root", out, "--lock-pid-dir", locks)
+
+
 def test_installed_script_runs_and_logs_plain_lines_without_a_terminal(tmp_path):
     log_file = tmp_path / "run.log"
-    process = streamflow(
-        "run",
-        "tests.tasks.graphs:Diamond",
-        "--root",
-        str(tmp_path / "out"),
-        "--lock-pid-dir",
-        str(tmp_path),
-        "--log-file",
-        str(log_file),
-    )
+    process = streamflow(*diamond_run(tmp_path), "--log-file", str(log_file))
     out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert "4 ran" in out
@@ -278,15 +275,7 @@ def test_installed_script_runs_and_logs_plain_lines_without_a_terminal(tmp_path)
 def test_terminal_gets_rich_output(tmp_path):
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [
-            *COMMAND,
-            "run",
-            "tests.tasks.graphs:Diamond",
-            "--root",
-            str(tmp_path / "out"),
-            "--lock-pid-dir",
-            str(tmp_path),
-        ],
+        [*COMMAND, *diamond_run(tmp_path)],
         cwd=REPO,
         stdout=follower,
         stderr=follower,

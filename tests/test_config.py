@@ -90,8 +90,9 @@ def test_unknown_key_in_file_names_key_and_file(tmp_path):
 
 def test_unknown_section_in_file_is_an_error(tmp_path):
     file = write(tmp_path / "c.toml", "[spark]\nmaster = 'x'\n")
-    with pytest.raises(ConfigError, match=r"unknown section \[spark\]"):
+    with pytest.raises(ConfigError, match=r"unknown section \[spark\]") as caught:
         load_config(path=file, env={})
+    assert str(file) in str(caught.value)
 
 
 def test_wrong_type_in_file_names_key_and_file(tmp_path):
