@@ -347,8 +347,8 @@ def _do_run(
     task_cls: type, task_values: dict[str, Any], options: dict[str, Any], after: str = ""
 ) -> int:
     from streamflow import lock, worker
-    from streamflow.config import redact_url
     from streamflow.graph import build_graph
+    from streamflow.load.url import redact_url
 
     def body(config: Config, console: Console) -> int:
         root = task_cls(**task_values)

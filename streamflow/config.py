@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from streamflow.errors import ConfigError
+from streamflow.load.url import redact_url
 
 ENV_PREFIX = "STREAMFLOW_"
 CONFIG_ENV = "STREAMFLOW_CONFIG"
@@ -31,15 +32,6 @@ HDFS_CLIENTS = ("auto", "libhdfs", "cli")
 def default_lock_pid_dir() -> str:
     """A per-user directory for lock files, so users on a shared gateway never collide."""
     return os.path.join(tempfile.gettempdir(), f"streamflow-locks-{os.getuid()}")
-
-
-def redact_url(url: str) -> str:
-    """Hide the password of a ``scheme://user:password@host/...`` URL: ``user:***@host``."""
-    # The database layer's masking (up to the last '@', password= parameters too), imported
-    # only when a URL is shown: streamflow.load pulls in more than start-up needs.
-    from streamflow.load.url import redact_url as redact
-
-    return redact(url)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from streamflow.config import Config, load_config, redact_url
+from streamflow.config import Config, load_config
 from streamflow.errors import ConfigError, UsageError
+from streamflow.load.url import redact_url
 
 
 def write(path: Path, text: str) -> Path:

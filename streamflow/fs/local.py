@@ -48,8 +48,12 @@ class LocalFileSystem:
 
     def open_output(self, path: str) -> BinaryIO:
         path = strip_file_scheme(path)
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        return open(path, "wb")
+        try:
+            return open(path, "wb")
+        except FileNotFoundError:
+            # Create missing parents only when needed: most writes go to existing directories.
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            return open(path, "wb")
 
     def rename(self, src: str, dst: str) -> None:
         src, dst = strip_file_scheme(src), strip_file_scheme(dst)
