@@ -8,6 +8,7 @@ so a forked process needs nothing but ids over its pipe: it already holds the gr
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import math
 import os
@@ -150,6 +151,9 @@ class ProcessExecutor:
             args=(child_end, self._run_one, inherited),
             name="streamflow-worker",
         )
+        # Keep the collector away from the graph the child inherits: collecting it would
+        # write to every object's page and copy the parent's whole heap into each child.
+        gc.freeze()
         process.start()
         child_end.close()
         return _Child(process, parent_end)
