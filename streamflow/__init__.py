@@ -6,8 +6,7 @@ run on cluster nodes with the standard library only, can be imported without it.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from streamflow.lazy import lazy_exports
 
 _EXPORTS = {
     "Task": "streamflow.task",
@@ -31,13 +30,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'streamflow' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 def __dir__() -> list[str]:

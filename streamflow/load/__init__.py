@@ -6,8 +6,7 @@ uses to mask passwords) costs no import of the task machinery.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from streamflow.lazy import lazy_exports
 
 _EXPORTS = {
     "CopyToTable": "streamflow.load.table",
@@ -20,10 +19,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'streamflow.load' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)
