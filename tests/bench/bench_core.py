@@ -15,6 +15,7 @@ streamflow's own overhead on memory-backed files instead.
 from __future__ import annotations
 
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,6 +74,18 @@ def _quiet_fresh(
     return median_seconds(run, repeat, setup)
 
 
+def _alternating(
+    makers: dict[int, Callable[[], list[str]]], repeat: int, fresh: Callable[[], None]
+) -> dict[int, float]:
+    """Median times of several commands run in turn within each round, so that a change in
+    the machine's load or the disk's state weighs on all of them alike."""
+    times: dict[int, list[float]] = {key: [] for key in makers}
+    for _ in range(repeat):
+        for key, make_argv in makers.items():
+            times[key].append(_quiet_fresh(make_argv, 1, fresh))
+    return {key: statistics.median(values) for key, values in times.items()}
+
+
 def resolve_rows(repeat: int, scratch: Path) -> list[Row]:
     """Resolving 10,000 complete tasks whose outputs are local files."""
     root = scratch / "complete"
@@ -117,21 +130,21 @@ def run_rows(repeat: int, scratch: Path) -> list[Row]:
     per_thousand: dict[tuple[int, int], float] = {}
     interpreter = _quiet([PYTHON, "-c", "pass"], repeat)
     for n in (1_000, 10_000):
-        plain = {
-            procs: _quiet_fresh(
-                lambda n=n, procs=procs: [
+        plain = _alternating(
+            {
+                procs: lambda n=n, procs=procs: [
                     PYTHON,
                     "-c",
                     PLAIN_LOOP,
                     str(current[0]),
                     str(n),
                     str(procs),
-                ],
-                repeat,
-                fresh,
-            )
-            for procs in (1, 2)
-        }
+                ]
+                for procs in (1, 2)
+            },
+            repeat,
+            fresh,
+        )
         rows.append(Row(f"write {n:,} files, plain loop in 1 process", plain[1]))
         rows.append(
             Row(
@@ -142,10 +155,9 @@ def run_rows(repeat: int, scratch: Path) -> list[Row]:
                 "the disk's own gain from 2 processes",
             )
         )
-        measured: dict[int, float] = {}
-        for workers in (1, 2):
-            seconds = _quiet_fresh(
-                lambda n=n, w=workers: [
+        measured = _alternating(
+            {
+                workers: lambda n=n, w=workers: [
                     STREAMFLOW,
                     "run",
                     MANY,
@@ -156,14 +168,17 @@ def run_rows(repeat: int, scratch: Path) -> list[Row]:
                     "--workers",
                     str(w),
                     "--no-lock",
-                ],
-                repeat,
-                fresh,
-            )
+                ]
+                for workers in (1, 2)
+            },
+            repeat,
+            fresh,
+        )
+        for workers in (1, 2):
+            seconds = measured[workers]
             target = "< 10 s (Luigi: > 5 min)" if n == 10_000 else ""
             if workers == 2:
                 target = (target + "; " if target else "") + "not slower than 1 worker"
-            measured[workers] = seconds
             if workers == 1:
                 baseline, ratio = "plain loop in 1 process", seconds / plain[1]
             else:
