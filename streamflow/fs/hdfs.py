@@ -55,14 +55,18 @@ def hdfs_filesystem(
 
 
 def shared_hdfs_filesystem(config: HadoopConfig) -> FileSystem:
-    """One client per configuration (and Hadoop installation), shared by every HdfsTarget
-    so that their existence checks batch together and libhdfs connects once."""
+    """One client per configuration (and Hadoop installation) and process, shared by every
+    HdfsTarget so that their existence checks batch together and libhdfs connects once.
+
+    Per process because a libhdfs client (a JVM and its threads) does not survive a fork:
+    a worker process forked by ``--workers N`` makes its own.
+    """
     where = tuple(os.environ.get(name, "") for name in ("HADOOP_HOME", "HADOOP_PREFIX", "PATH"))
-    return _shared(config, where)
+    return _shared(config, where, os.getpid())
 
 
 @functools.lru_cache(maxsize=8)
-def _shared(config: HadoopConfig, where: tuple[str, ...]) -> FileSystem:
+def _shared(config: HadoopConfig, where: tuple[str, ...], pid: int) -> FileSystem:
     return hdfs_filesystem(config)
 
 

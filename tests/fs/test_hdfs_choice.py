@@ -75,3 +75,23 @@ def test_hadoop_is_found_on_path_without_hadoop_home(env):
     assert find_hadoop_bin(HadoopConfig(), env=path_only) == os.path.join(
         env["HADOOP_HOME"], "bin", "hadoop"
     )
+
+
+def test_shared_client_is_one_per_process_so_forked_workers_make_their_own(env, monkeypatch):
+    from streamflow.fs.hdfs import shared_hdfs_filesystem
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    config = HadoopConfig(hdfs_client="cli")
+    parent_client = shared_hdfs_filesystem(config)
+    assert shared_hdfs_filesystem(config) is parent_client
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer whether it got the parent's client, then leave
+        same = shared_hdfs_filesystem(config) is parent_client
+        os.write(write_end, b"same" if same else b"own")
+        os._exit(0)
+    os.close(write_end)
+    answer = os.read(read_end, 16)
+    os.waitpid(pid, 0)
+    assert answer == b"own"
