@@ -11,7 +11,7 @@ import pytest
 from streamflow.errors import UsageError
 from streamflow.hadoop.command import hadoop_quote, task_command
 from streamflow.hadoop.shipping import resource_uri
-from streamflow.mr.runners.hadoop import temporary_sibling
+from streamflow.target import temporary_sibling
 from tests.hadoop_emulator.options import parse_resource, split_command
 
 PRINT_ARGS = "import json, sys; print(json.dumps(sys.argv[1:]))"

@@ -26,6 +26,7 @@ from typing import BinaryIO
 from streamflow.config import HadoopConfig
 from streamflow.errors import JobError, MissingInput, StreamflowError, UsageError
 from streamflow.fs.hadoop_cli import HadoopCliFileSystem, messages
+from streamflow.fs.local import strip_file_scheme
 from streamflow.hadoop.command import hadoop_quote, streaming_command
 from streamflow.hadoop.install import find_hadoop_bin, find_streaming_jar, find_yarn_bin
 from streamflow.hadoop.output import (
@@ -40,10 +41,11 @@ from streamflow.hadoop.output import (
 from streamflow.hadoop.shipping import job_resources
 from streamflow.hadoop.yarn import fetch_task_traceback, kill_application
 from streamflow.mr.runners.base import Counters, JobSpec, Runner, expand_inputs
+from streamflow.target import temporary_sibling
 
 log = logging.getLogger("streamflow.mr")
 
-__all__ = ["HadoopRunner", "find_streaming_jar", "hadoop_quote", "temporary_sibling"]
+__all__ = ["HadoopRunner", "find_streaming_jar", "hadoop_quote"]
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _GLOB = re.compile(r"[*?\[{]")
@@ -173,7 +175,7 @@ class HadoopRunner(Runner):
             if path == "-":
                 local.append(path)
             elif path.startswith("file://"):
-                local.append(path[len("file://") :])
+                local.append(strip_file_scheme(path))
             elif _SCHEME.match(path):
                 remote.append(path)
             elif os.path.exists(path):
@@ -383,9 +385,3 @@ class HadoopRunner(Runner):
                 self._remove_quietly(self.cluster_scratch)
             self._scratch_created = False
         super().cleanup()
-
-
-def temporary_sibling(path: str) -> str:
-    """A new name in the same directory as ``path`` (renames stay within one mount point)."""
-    parent, slash, name = path.rstrip("/").rpartition("/")
-    return f"{parent}{slash}.{name}.tmp-{uuid.uuid4().hex[:12]}"
